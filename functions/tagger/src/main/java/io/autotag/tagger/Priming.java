@@ -1,0 +1,89 @@
+package io.autotag.tagger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.PrimingImage;
+import io.autotag.shared.review.ReviewMessage;
+import java.util.List;
+import org.crac.Context;
+import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.warmup.SdkWarmUp;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SnapStart priming: before the snapshot, run the code paths of an invocation that write nothing
+ * (SDK marshalling, JSON, event parsing, one classification of a fixed built-in image) so they are
+ * loaded and compiled in the snapshot. Nothing here reads the clock into state, makes random values
+ * or calls AWS.
+ *
+ * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">
+ *     SnapStart runtime hooks</a>
+ */
+final class Priming implements Resource {
+
+  private static final Logger log = LoggerFactory.getLogger(Priming.class);
+  private static final String SAMPLE_EVENT =
+      """
+      {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"priming"},
+      "object":{"key":"a+b%2B%C3%A9.jpg","size":1,"eTag":"0","versionId":"v"}}}]}""";
+
+  private final Classifier classifier;
+  private final ObjectMapper json;
+
+  Priming(Classifier classifier, ObjectMapper json) {
+    this.classifier = classifier;
+    this.json = json;
+  }
+
+  @Override
+  public void beforeCheckpoint(Context<? extends Resource> context) {
+    prime();
+  }
+
+  @Override
+  public void afterRestore(Context<? extends Resource> context) {
+    // Nothing to refresh: clients resolve credentials lazily and hold no time-based state.
+  }
+
+  /** Runs the priming paths; returns whether the classifier answered. */
+  boolean prime() {
+    SdkWarmUp.warmUp(S3Client.class, SqsClient.class);
+    try {
+      S3Notifications.createdObjects(json.readTree(SAMPLE_EVENT));
+      json.writeValueAsString(
+          new ReviewMessage(
+              ReviewMessage.SCHEMA,
+              "priming",
+              "key",
+              null,
+              null,
+              1L,
+              null,
+              "p",
+              "m",
+              List.of(new ReviewMessage.Prediction("label", 0.5)),
+              0.5,
+              "low-confidence",
+              "1970-01-01T00:00:00Z"));
+    } catch (JsonProcessingException | S3Notifications.MalformedEventException e) {
+      throw new IllegalStateException("priming sample is invalid", e);
+    }
+    try {
+      classifier.classify(ImageInput.Bytes.of(PrimingImage.png()));
+      return true;
+    } catch (ClassificationException | RuntimeException e) {
+      // A hosted provider may be unreachable during deployment: priming is best effort.
+      log.atWarn()
+          .addKeyValue("provider", classifier.name())
+          .addKeyValue("error", e.getClass().getSimpleName())
+          .log("priming classification failed");
+      return false;
+    }
+  }
+}

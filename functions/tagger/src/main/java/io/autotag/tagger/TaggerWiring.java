@@ -1,0 +1,101 @@
+package io.autotag.tagger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.pipeline.S3Objects;
+import io.autotag.shared.pipeline.TaggingPipeline;
+import io.autotag.shared.review.ReviewQueue;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Function;
+import org.crac.Core;
+
+/**
+ * Builds the tagger once per process from its environment: AWS clients, the configured classifier,
+ * the review queue and the pipeline, plus the SnapStart priming hook. Invalid settings fail here,
+ * at start-up, with one message naming every bad variable.
+ */
+final class TaggerWiring implements AutoCloseable {
+
+  private final TaggerConfig config;
+  private final AwsClients aws;
+  private final Classifier classifier;
+  private final ObjectMapper json;
+  private final TaggingPipeline pipeline;
+  // The CRaC runtime holds resources weakly: this field keeps the hook alive.
+  private final Priming priming;
+
+  private TaggerWiring(
+      TaggerConfig config, AwsClients aws, Classifier classifier, ObjectMapper json, Clock clock) {
+    this.config = config;
+    this.aws = aws;
+    this.classifier = classifier;
+    this.json = json;
+    this.pipeline =
+        new TaggingPipeline(
+            new S3Objects(aws.s3()),
+            classifier,
+            config.schema(),
+            new ReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
+            config.pipeline(),
+            clock);
+    this.priming = config.priming() ? new Priming(classifier, json) : null;
+    if (priming != null) {
+      Core.getGlobalContext().register(priming);
+    }
+  }
+
+  /** The production wiring: default credentials chain, built-in providers, the system clock. */
+  static TaggerWiring fromEnvironment(Map<String, String> env) {
+    return create(env, ProviderRegistry.builtIn(), AwsClients::create, Clock.systemUTC());
+  }
+
+  /** Wiring with explicit parts, for tests and the local stack. */
+  static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      Clock clock) {
+    Settings settings = Settings.of(env);
+    TaggerConfig config = TaggerConfig.from(settings);
+    settings.check();
+    AwsClients aws = awsFactory.apply(config.aws());
+    Classifier classifier = providers.create(settings, aws);
+    settings.check();
+    return new TaggerWiring(config, aws, classifier, jsonMapper(), clock);
+  }
+
+  static ObjectMapper jsonMapper() {
+    return new ObjectMapper();
+  }
+
+  TaggerConfig config() {
+    return config;
+  }
+
+  TaggingPipeline pipeline() {
+    return pipeline;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  Classifier classifier() {
+    return classifier;
+  }
+
+  Priming priming() {
+    return priming;
+  }
+
+  @Override
+  public void close() {
+    pipeline.close();
+    aws.close();
+  }
+}

@@ -1,0 +1,55 @@
+package io.autotag.shared.classify;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one result shape every provider answers with: labels sorted by confidence (highest first),
+ * whether the model is multi-label, which provider and model answered, the image size when known
+ * and how long the provider took.
+ *
+ * <p>For a single-label model the confidences usually sum to about 1; for a multi-label model (or a
+ * detector used as a tagger) each confidence stands alone.
+ */
+public record Classification(
+    String provider,
+    String modelId,
+    List<Label> labels,
+    boolean multiLabel,
+    Optional<ImageSize> imageSize,
+    Duration elapsed) {
+
+  private static final Comparator<Label> BY_CONFIDENCE_DESCENDING =
+      Comparator.comparingDouble(Label::confidence).reversed().thenComparing(Label::name);
+
+  public Classification {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(modelId, "modelId");
+    Objects.requireNonNull(imageSize, "imageSize");
+    Objects.requireNonNull(elapsed, "elapsed");
+    labels = labels.stream().sorted(BY_CONFIDENCE_DESCENDING).toList();
+  }
+
+  /** The most confident label, if the provider returned any. */
+  public Optional<Label> top() {
+    return labels.isEmpty() ? Optional.empty() : Optional.of(labels.getFirst());
+  }
+
+  /** The top confidence, or 0 when there are no labels. */
+  public double topConfidence() {
+    return top().map(Label::confidence).orElse(0.0);
+  }
+
+  /** Labels whose confidence is at least {@code threshold}, still sorted. */
+  public List<Label> labelsAtLeast(double threshold) {
+    return labels.stream().filter(label -> label.confidence() >= threshold).toList();
+  }
+
+  /** A copy that records a different provider name, used by fallback chains. */
+  public Classification withProvider(String answeringProvider) {
+    return new Classification(answeringProvider, modelId, labels, multiLabel, imageSize, elapsed);
+  }
+}

@@ -1,0 +1,23 @@
+package io.autotag.shared.classify;
+
+/**
+ * Classifies one image. Implementations are adapters over one provider (an embedded model, a hosted
+ * API); they are built once and must be safe for concurrent calls, because a function classifies
+ * the records of one invocation in parallel.
+ */
+public interface Classifier {
+
+  /** Short, stable provider name used in configuration, tags and logs, for example {@code onnx}. */
+  String name();
+
+  /** What this provider accepts, so callers can send it the cheapest input it takes. */
+  ProviderCapabilities capabilities();
+
+  /**
+   * Classifies the image.
+   *
+   * @throws ClassificationException when the image cannot be classified; {@link
+   *     ClassificationException#retryable()} says whether trying again later can help
+   */
+  Classification classify(ImageInput image) throws ClassificationException;
+}

@@ -1,0 +1,126 @@
+package io.autotag.shared.pipeline;
+
+import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.tagging.ObjectTag;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/**
+ * The three S3 calls the pipeline makes per object: read the tag set, read the bytes (or only their
+ * first bytes), write the tag set. Every call names the version when there is one; reads of an
+ * unversioned object are pinned to the event's eTag with {@code If-Match}, so an object overwritten
+ * since its event reads as gone instead of being tagged with another image's labels.
+ */
+public final class S3Objects {
+
+  private final S3Client s3;
+
+  public S3Objects(S3Client s3) {
+    this.s3 = s3;
+  }
+
+  /** The object's current tag set. */
+  public List<ObjectTag> tags(ObjectRef ref) throws ObjectGoneException {
+    try {
+      return s3
+          .getObjectTagging(
+              b -> b.bucket(ref.bucket()).key(ref.key()).versionId(ref.versionId().orElse(null)))
+          .tagSet()
+          .stream()
+          .map(tag -> new ObjectTag(tag.key(), tag.value()))
+          .toList();
+    } catch (S3Exception e) {
+      throw goneOrRethrow(ref, e);
+    }
+  }
+
+  /** Replaces the object's tag set. */
+  public void writeTags(ObjectRef ref, List<ObjectTag> tags) throws ObjectGoneException {
+    List<Tag> tagSet =
+        tags.stream().map(t -> Tag.builder().key(t.key()).value(t.value()).build()).toList();
+    try {
+      s3.putObjectTagging(
+          b ->
+              b.bucket(ref.bucket())
+                  .key(ref.key())
+                  .versionId(ref.versionId().orElse(null))
+                  .tagging(t -> t.tagSet(tagSet)));
+    } catch (S3Exception e) {
+      throw goneOrRethrow(ref, e);
+    }
+  }
+
+  /** The first bytes of the object, enough to recognise its format. */
+  public byte[] head(ObjectRef ref) throws ObjectGoneException {
+    try {
+      return s3.getObject(
+              request(ref).range("bytes=0-" + (ImageFormat.SNIFF_BYTES - 1)).build(),
+              ResponseTransformer.toBytes())
+          .asByteArray();
+    } catch (S3Exception e) {
+      throw goneOrRethrow(ref, e);
+    }
+  }
+
+  /** What {@link #read} found. {@code data} is empty when the format is not an image we accept. */
+  public record Download(Optional<ImageFormat> format, Optional<byte[]> data, long size) {}
+
+  /**
+   * Reads the object if its magic bytes say it is an image and it is at most {@code maxBytes} long.
+   * Stops after the first bytes when they are not an image, and after {@code maxBytes + 1} bytes
+   * when the object is bigger, so neither case downloads the whole object.
+   */
+  public Download read(ObjectRef ref, long maxBytes) throws ObjectGoneException {
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(ref).build())) {
+      long size = Optional.ofNullable(in.response().contentLength()).orElse(-1L);
+      byte[] head = in.readNBytes(ImageFormat.SNIFF_BYTES);
+      Optional<ImageFormat> format = ImageFormat.sniff(head);
+      if (format.isEmpty() || size > maxBytes) {
+        in.abort();
+        return new Download(format, Optional.empty(), size);
+      }
+      int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
+      byte[] rest = in.readNBytes(limit - head.length);
+      byte[] data = new byte[head.length + rest.length];
+      System.arraycopy(head, 0, data, 0, head.length);
+      System.arraycopy(rest, 0, data, head.length, rest.length);
+      if (data.length > maxBytes) {
+        in.abort();
+        return new Download(format, Optional.empty(), data.length);
+      }
+      return new Download(format, Optional.of(data), data.length);
+    } catch (S3Exception e) {
+      throw goneOrRethrow(ref, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + ref, e);
+    }
+  }
+
+  private static GetObjectRequest.Builder request(ObjectRef ref) {
+    var request = GetObjectRequest.builder().bucket(ref.bucket()).key(ref.key());
+    if (ref.versionId().isPresent()) {
+      request.versionId(ref.versionId().get());
+    } else {
+      ref.eTag().ifPresent(eTag -> request.ifMatch("\"" + eTag + "\""));
+    }
+    return request;
+  }
+
+  private static ObjectGoneException goneOrRethrow(ObjectRef ref, S3Exception e) {
+    // 404: deleted (NoSuchKey / NoSuchVersion). 412: overwritten since the event (If-Match).
+    if (e.statusCode() == 404 || e.statusCode() == 412) {
+      return new ObjectGoneException(
+          (e.statusCode() == 404 ? "deleted: " : "overwritten since the event: ") + ref);
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,343 @@
+package io.autotag.shared.pipeline;
+
+import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.FailureReason;
+import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.ProviderCapabilities;
+import io.autotag.shared.review.ReviewMessage;
+import io.autotag.shared.review.ReviewQueue;
+import io.autotag.shared.tagging.ObjectTag;
+import io.autotag.shared.tagging.TagMerge;
+import io.autotag.shared.tagging.TagSchema;
+import io.autotag.shared.tagging.TagStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Tags a batch of objects. For each object: read its tags and skip it if autotag already settled
+ * this content; check size and magic bytes; classify; merge tags. Then all review messages of the
+ * batch go out together, and finally the tag sets are written, one {@code PutObjectTagging} each.
+ *
+ * <p>Review messages are sent before tags are written so that a failure in between makes the object
+ * retry (its tags do not say {@code review} yet) rather than be marked for review with no message.
+ *
+ * <p>Objects are processed concurrently on a fixed pool built once; the pipeline is thread-safe.
+ */
+public final class TaggingPipeline implements AutoCloseable {
+
+  static final String LOW_CONFIDENCE = "low-confidence";
+  static final String NO_LABELS = "no-labels";
+  static final String NO_TAG_SLOTS = "no-tag-slots";
+  private static final int MAX_REVIEW_PREDICTIONS = 5;
+  private static final Logger log = LoggerFactory.getLogger(TaggingPipeline.class);
+
+  private final S3Objects objects;
+  private final Classifier classifier;
+  private final TagSchema schema;
+  private final ReviewQueue reviews;
+  private final PipelineSettings settings;
+  private final Clock clock;
+  private final ExecutorService workers;
+
+  public TaggingPipeline(
+      S3Objects objects,
+      Classifier classifier,
+      TagSchema schema,
+      ReviewQueue reviews,
+      PipelineSettings settings,
+      Clock clock) {
+    this.objects = objects;
+    this.classifier = classifier;
+    this.schema = schema;
+    this.reviews = reviews;
+    this.settings = settings;
+    this.clock = clock;
+    this.workers =
+        Executors.newFixedThreadPool(
+            settings.concurrency(), Thread.ofPlatform().daemon().name("autotag-", 0).factory());
+  }
+
+  /** Processes every item; the results are in the same order as the items. */
+  public List<ObjectResult> process(List<WorkItem> items) {
+    List<Step> steps = runAll(items, this::plan);
+    sendReviews(steps);
+    return runAll(steps, this::finish);
+  }
+
+  /** What phase one decided for an object: a final result, or tags to write and maybe a review. */
+  private record Step(
+      WorkItem item,
+      Optional<ObjectResult> result,
+      TagMerge merge,
+      Outcome outcome,
+      String detail,
+      Optional<ReviewMessage> review) {
+
+    static Step done(WorkItem item, ObjectResult result) {
+      return new Step(
+          item, Optional.of(result), null, result.outcome(), result.detail(), Optional.empty());
+    }
+
+    Step failed(ObjectResult result) {
+      return done(item, result);
+    }
+  }
+
+  private Step plan(WorkItem item) {
+    ObjectRef ref = item.ref();
+    List<ObjectTag> existing;
+    try {
+      existing = objects.tags(ref);
+    } catch (ObjectGoneException e) {
+      return Step.done(item, ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code()));
+    } catch (RuntimeException e) {
+      return Step.done(item, ObjectResult.retry(ref, errorName(e), e));
+    }
+    if (alreadySettled(ref, existing)) {
+      return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
+    }
+    try {
+      Classification classification = classify(ref);
+      return classified(item, existing, classification);
+    } catch (ObjectGoneException e) {
+      return Step.done(item, ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code()));
+    } catch (ClassificationException e) {
+      if (e.retryable() && !item.lastAttempt()) {
+        return Step.done(item, ObjectResult.retry(ref, e.reason().code(), e));
+      }
+      TagStatus status = e.retryable() ? TagStatus.FAILED : TagStatus.SKIPPED;
+      Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
+      List<ObjectTag> ours =
+          schema.forProblem(status, e.reason(), ref.eTag(), Optional.of(classifier.name()));
+      return new Step(
+          item,
+          Optional.empty(),
+          TagMerge.of(existing, ours, schema),
+          outcome,
+          e.reason().code(),
+          Optional.empty());
+    } catch (RuntimeException e) {
+      // S3 trouble the SDK could not retry away, or a provider bug: let the trigger retry, and
+      // the dead-letter queue keep it if that keeps failing.
+      return Step.done(item, ObjectResult.retry(ref, errorName(e), e));
+    }
+  }
+
+  private boolean alreadySettled(ObjectRef ref, List<ObjectTag> existing) {
+    boolean settled = schema.status(existing).map(TagStatus::settled).orElse(false);
+    if (!settled) {
+      return false;
+    }
+    Optional<String> taggedETag = schema.eTag(existing);
+    // Without an eTag on either side (few free tag slots), the status alone decides.
+    return taggedETag.isEmpty() || ref.eTag().isEmpty() || taggedETag.equals(ref.eTag());
+  }
+
+  private Classification classify(ObjectRef ref)
+      throws ObjectGoneException, ClassificationException {
+    long size = ref.size().orElse(-1L);
+    if (size == 0) {
+      throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
+    }
+    ProviderCapabilities capabilities = classifier.capabilities();
+    long limit = Math.min(settings.maxObjectBytes(), capabilities.maxObjectBytes());
+    if (size > limit) {
+      throw new ClassificationException(
+          FailureReason.TOO_LARGE, "the object is " + size + " bytes");
+    }
+    ImageInput input;
+    if (capabilities.acceptsS3Reference() && size > 0 && size <= capabilities.maxReferenceBytes()) {
+      ImageFormat format = requireSupported(ImageFormat.sniff(objects.head(ref)), capabilities);
+      input =
+          new ImageInput.S3Object(
+              ref.bucket(), ref.key(), ref.versionId(), Optional.of(format), ref.size());
+    } else {
+      S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));
+      ImageFormat format = requireSupported(download.format(), capabilities);
+      if (download.data().isEmpty()) {
+        throw new ClassificationException(
+            download.size() == 0 ? FailureReason.EMPTY : FailureReason.TOO_LARGE,
+            "the object is " + download.size() + " bytes");
+      }
+      input = new ImageInput.Bytes(download.data().get(), Optional.of(format));
+    }
+    return classifier.classify(input);
+  }
+
+  private static ImageFormat requireSupported(
+      Optional<ImageFormat> format, ProviderCapabilities capabilities)
+      throws ClassificationException {
+    if (format.isEmpty() || !capabilities.accepts(format.get())) {
+      throw new ClassificationException(
+          FailureReason.UNSUPPORTED_TYPE,
+          format.map(f -> f.mediaType() + " is not supported").orElse("not an image"));
+    }
+    return format.get();
+  }
+
+  private Step classified(WorkItem item, List<ObjectTag> existing, Classification classification) {
+    ObjectRef ref = item.ref();
+    boolean confident =
+        classification.top().isPresent()
+            && classification.topConfidence() >= settings.reviewThreshold();
+    TagStatus status = confident ? TagStatus.CLASSIFIED : TagStatus.REVIEW;
+    TagMerge merge =
+        TagMerge.of(existing, schema.forClassification(status, classification, ref.eTag()), schema);
+    Optional<String> reviewReason =
+        merge.noRoom()
+            ? Optional.of(NO_TAG_SLOTS)
+            : confident
+                ? Optional.empty()
+                : Optional.of(classification.top().isEmpty() ? NO_LABELS : LOW_CONFIDENCE);
+    Outcome outcome = reviewReason.isPresent() ? Outcome.REVIEW : Outcome.CLASSIFIED;
+    String detail =
+        reviewReason.orElseGet(() -> classification.top().map(l -> l.name()).orElse(""));
+    return new Step(
+        item,
+        Optional.empty(),
+        merge,
+        outcome,
+        detail,
+        reviewReason.map(reason -> reviewMessage(ref, classification, reason)));
+  }
+
+  private ReviewMessage reviewMessage(ObjectRef ref, Classification c, String reason) {
+    return new ReviewMessage(
+        ReviewMessage.SCHEMA,
+        ref.bucket(),
+        ref.key(),
+        ref.versionId().orElse(null),
+        ref.eTag().orElse(null),
+        ref.size().orElse(null),
+        null,
+        c.provider(),
+        c.modelId(),
+        c.labels().stream()
+            .limit(MAX_REVIEW_PREDICTIONS)
+            .map(l -> new ReviewMessage.Prediction(l.name(), l.confidence()))
+            .toList(),
+        settings.reviewThreshold(),
+        reason,
+        clock.instant().toString());
+  }
+
+  private void sendReviews(List<Step> steps) {
+    List<Integer> indexes = new ArrayList<>();
+    List<ReviewMessage> messages = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).review().isPresent()) {
+        indexes.add(i);
+        messages.add(steps.get(i).review().get());
+      }
+    }
+    if (messages.isEmpty()) {
+      return;
+    }
+    Map<Integer, String> failed = reviews.sendAll(messages);
+    failed.forEach(
+        (messageIndex, why) -> {
+          int stepIndex = indexes.get(messageIndex);
+          Step step = steps.get(stepIndex);
+          steps.set(
+              stepIndex,
+              step.failed(
+                  ObjectResult.retry(
+                      step.item().ref(), "review-queue", new IllegalStateException(why))));
+        });
+  }
+
+  private ObjectResult finish(Step step) {
+    ObjectRef ref = step.item().ref();
+    ObjectResult result =
+        step.result()
+            .orElseGet(
+                () -> {
+                  if (step.merge().kept().isEmpty()) {
+                    return ObjectResult.of(ref, step.outcome(), step.detail());
+                  }
+                  try {
+                    objects.writeTags(ref, step.merge().tags());
+                    return step.outcome() == Outcome.RETRY
+                        ? ObjectResult.retry(
+                            ref, step.detail(), new IllegalStateException(step.detail()))
+                        : ObjectResult.of(ref, step.outcome(), step.detail());
+                  } catch (ObjectGoneException e) {
+                    return ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code());
+                  } catch (RuntimeException e) {
+                    return ObjectResult.retry(ref, errorName(e), e);
+                  }
+                });
+    logResult(result);
+    return result;
+  }
+
+  private static void logResult(ObjectResult result) {
+    var event = result.outcome() == Outcome.RETRY ? log.atWarn() : log.atInfo();
+    event
+        .addKeyValue("bucket", result.ref().bucket())
+        .addKeyValue("key", result.ref().key())
+        .addKeyValue("versionId", result.ref().versionId().orElse(null))
+        .addKeyValue("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
+        .addKeyValue("detail", result.detail())
+        .log("object processed");
+  }
+
+  private static String errorName(Throwable e) {
+    return e.getClass().getSimpleName();
+  }
+
+  private <T, R> List<R> runAll(List<T> inputs, Function<T, R> work) {
+    if (inputs.size() == 1) {
+      return new ArrayList<>(List.of(work.apply(inputs.getFirst())));
+    }
+    // Worker threads log with the caller's context (request id).
+    Map<String, String> logContext = MDC.getCopyOfContextMap();
+    List<Future<R>> futures = new ArrayList<>(inputs.size());
+    for (T input : inputs) {
+      futures.add(
+          workers.submit(
+              () -> {
+                if (logContext != null) {
+                  MDC.setContextMap(logContext);
+                }
+                try {
+                  return work.apply(input);
+                } finally {
+                  MDC.clear();
+                }
+              }));
+    }
+    List<R> results = new ArrayList<>(inputs.size());
+    for (Future<R> future : futures) {
+      try {
+        results.add(future.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while processing objects", e);
+      } catch (ExecutionException e) {
+        // plan() and finish() catch everything they expect; anything else is a bug.
+        throw new IllegalStateException("unexpected failure in the pipeline", e.getCause());
+      }
+    }
+    return results;
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+  }
+}

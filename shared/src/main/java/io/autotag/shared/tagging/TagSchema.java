@@ -1,0 +1,153 @@
+package io.autotag.shared.tagging;
+
+import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.FailureReason;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The tags autotag writes, all under one configurable key prefix (default {@value
+ * #DEFAULT_PREFIX}). Keys under the prefix belong to autotag; every other key is the user's and is
+ * never touched.
+ *
+ * <p>Tags are produced in priority order, so when an object has few free tag slots the merge keeps
+ * the first ones: for a classified object {@code status, label, confidence, etag, labels, model};
+ * for a skipped or failed one {@code status, reason, etag, model}. The {@code etag} tag records
+ * which content the tags describe, so a repeated event for the same content is recognised and
+ * skipped.
+ */
+public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
+
+  public static final String DEFAULT_PREFIX = "autotag:";
+  static final String LABEL_SEPARATOR = "/";
+
+  public static final String STATUS = "status";
+  public static final String LABEL = "label";
+  public static final String CONFIDENCE = "confidence";
+  public static final String ETAG = "etag";
+  public static final String LABELS = "labels";
+  public static final String MODEL = "model";
+  public static final String REASON = "reason";
+
+  private static final int LONGEST_NAME = CONFIDENCE.length();
+
+  public TagSchema {
+    if (!validPrefix(prefix)) {
+      throw new IllegalArgumentException("invalid tag prefix");
+    }
+  }
+
+  /**
+   * Reads {@code AUTOTAG_TAG_PREFIX}, {@code AUTOTAG_LABEL_THRESHOLD}, {@code AUTOTAG_MAX_LABELS}.
+   */
+  public static TagSchema from(Settings settings) {
+    String prefix = settings.string("AUTOTAG_TAG_PREFIX", DEFAULT_PREFIX);
+    if (!validPrefix(prefix)) {
+      settings.problem(
+          "AUTOTAG_TAG_PREFIX must use only letters, digits, spaces and + - = . _ : / @, be at most "
+              + (TagText.MAX_KEY_LENGTH - LONGEST_NAME)
+              + " characters and must not start with aws:");
+      prefix = DEFAULT_PREFIX;
+    }
+    double labelThreshold = settings.decimal("AUTOTAG_LABEL_THRESHOLD", 0.3, 0.0, 1.0);
+    int maxLabels = settings.integer("AUTOTAG_MAX_LABELS", 5, 1, 50);
+    return new TagSchema(prefix, labelThreshold, maxLabels);
+  }
+
+  static boolean validPrefix(String prefix) {
+    return prefix != null
+        && !prefix.isEmpty()
+        && TagText.isValid(prefix, TagText.MAX_KEY_LENGTH - LONGEST_NAME)
+        && !prefix.toLowerCase(Locale.ROOT).startsWith("aws:");
+  }
+
+  public String key(String name) {
+    return prefix + name;
+  }
+
+  public boolean isOurs(String key) {
+    return key.startsWith(prefix);
+  }
+
+  /** Tags for a classified or review object, most important first. */
+  public List<ObjectTag> forClassification(
+      TagStatus status, Classification classification, Optional<String> eTag) {
+    List<ObjectTag> tags = new ArrayList<>();
+    tags.add(tag(STATUS, status.value()));
+    classification
+        .top()
+        .ifPresent(
+            top -> {
+              tags.add(tag(LABEL, top.name()));
+              tags.add(tag(CONFIDENCE, formatConfidence(top.confidence())));
+            });
+    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
+    String labels = joinLabels(classification.labelsAtLeast(labelThreshold));
+    if (!labels.isEmpty()) {
+      tags.add(new ObjectTag(key(LABELS), labels));
+    }
+    tags.add(tag(MODEL, classification.provider() + "/" + classification.modelId()));
+    return List.copyOf(tags);
+  }
+
+  /** Tags for an object that was skipped or failed, most important first. */
+  public List<ObjectTag> forProblem(
+      TagStatus status, FailureReason reason, Optional<String> eTag, Optional<String> model) {
+    List<ObjectTag> tags = new ArrayList<>();
+    tags.add(tag(STATUS, status.value()));
+    tags.add(tag(REASON, reason.code()));
+    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
+    model.ifPresent(value -> tags.add(tag(MODEL, value)));
+    return List.copyOf(tags);
+  }
+
+  /** Our status on an object, if it carries one. */
+  public Optional<TagStatus> status(List<ObjectTag> tags) {
+    return find(tags, STATUS).flatMap(TagStatus::fromValue);
+  }
+
+  /** The eTag our tags describe, if recorded. */
+  public Optional<String> eTag(List<ObjectTag> tags) {
+    return find(tags, ETAG);
+  }
+
+  public Optional<String> find(List<ObjectTag> tags, String name) {
+    String key = key(name);
+    return tags.stream().filter(t -> t.key().equals(key)).map(ObjectTag::value).findFirst();
+  }
+
+  private ObjectTag tag(String name, String value) {
+    return new ObjectTag(key(name), TagText.sanitize(value, TagText.MAX_VALUE_LENGTH));
+  }
+
+  static String formatConfidence(double confidence) {
+    return String.format(Locale.ROOT, "%.2f", confidence);
+  }
+
+  /** Joins whole labels with {@code /} up to the value limit; a label never appears cut. */
+  private String joinLabels(List<Label> labels) {
+    StringBuilder joined = new StringBuilder();
+    int count = 0;
+    for (Label label : labels) {
+      if (count == maxLabels) {
+        break;
+      }
+      String name =
+          TagText.sanitize(label.name().replace(LABEL_SEPARATOR, "-"), TagText.MAX_VALUE_LENGTH);
+      int extra = (joined.isEmpty() ? 0 : LABEL_SEPARATOR.length()) + name.length();
+      if (name.isEmpty() || joined.length() + extra > TagText.MAX_VALUE_LENGTH) {
+        continue;
+      }
+      if (!joined.isEmpty()) {
+        joined.append(LABEL_SEPARATOR);
+      }
+      joined.append(name);
+      count++;
+    }
+    return joined.toString();
+  }
+}

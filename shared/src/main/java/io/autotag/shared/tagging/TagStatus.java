@@ -1,0 +1,39 @@
+package io.autotag.shared.tagging;
+
+/** The value of the {@code status} tag: what autotag concluded about an object. */
+public enum TagStatus {
+  /** Labelled with confidence at or above the review threshold. */
+  CLASSIFIED("classified"),
+  /** Labelled, but unsure: a review message was queued and a person decides. */
+  REVIEW("review"),
+  /** Reviewed by a person; the labels are the reviewer's verdict. */
+  REVIEWED("reviewed"),
+  /** Not classified for a permanent reason given in the {@code reason} tag. */
+  SKIPPED("skipped"),
+  /** Classification kept failing (provider down) and retries are exhausted; see {@code reason}. */
+  FAILED("failed");
+
+  private final String value;
+
+  TagStatus(String value) {
+    this.value = value;
+  }
+
+  public String value() {
+    return value;
+  }
+
+  /** Whether an object with this status needs no more work for its current content. */
+  public boolean settled() {
+    return this != FAILED;
+  }
+
+  public static java.util.Optional<TagStatus> fromValue(String value) {
+    for (TagStatus status : values()) {
+      if (status.value.equals(value)) {
+        return java.util.Optional.of(status);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+}
