@@ -26,6 +26,16 @@ public record ObjectRef(
     return new ObjectRef(bucket, key, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
+  /** This reference with the eTag of the content actually read, when S3 reported one. */
+  public ObjectRef withETag(Optional<String> readETag) {
+    return readETag.isEmpty() ? this : new ObjectRef(bucket, key, versionId, readETag, size);
+  }
+
+  /** This reference with the size actually read. */
+  public ObjectRef withSize(long readSize) {
+    return new ObjectRef(bucket, key, versionId, eTag, Optional.of(readSize));
+  }
+
   /** S3 returns eTags in quotes; events carry them bare. Compare them bare. */
   static String unquote(String eTag) {
     String trimmed = eTag.strip();

@@ -16,9 +16,9 @@ import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
  * The three S3 calls the pipeline makes per object: read the tag set, read the bytes (or only their
- * first bytes), write the tag set. Every call names the version when there is one; reads of an
- * unversioned object are pinned to the event's eTag with {@code If-Match}, so an object overwritten
- * since its event reads as gone instead of being tagged with another image's labels.
+ * first bytes), write the tag set. Every call names the version when there is one. Reads report the
+ * eTag of what they actually read, so the tags record the content that was classified even when an
+ * unversioned object was overwritten after its event.
  */
 public final class S3Objects {
 
@@ -59,20 +59,28 @@ public final class S3Objects {
     }
   }
 
+  /** The first bytes of an object and the eTag of the content they belong to. */
+  public record Head(byte[] bytes, Optional<String> eTag) {}
+
   /** The first bytes of the object, enough to recognise its format. */
-  public byte[] head(ObjectRef ref) throws ObjectGoneException {
+  public Head head(ObjectRef ref) throws ObjectGoneException {
     try {
-      return s3.getObject(
+      var response =
+          s3.getObject(
               request(ref).range("bytes=0-" + (ImageFormat.SNIFF_BYTES - 1)).build(),
-              ResponseTransformer.toBytes())
-          .asByteArray();
+              ResponseTransformer.toBytes());
+      return new Head(response.asByteArray(), Optional.ofNullable(response.response().eTag()));
     } catch (S3Exception e) {
       throw goneOrRethrow(ref, e);
     }
   }
 
-  /** What {@link #read} found. {@code data} is empty when the format is not an image we accept. */
-  public record Download(Optional<ImageFormat> format, Optional<byte[]> data, long size) {}
+  /**
+   * What {@link #read} found: the sniffed format, the bytes (empty when the format is unknown or
+   * the object is over the limit), the size read or announced, and the eTag of the content.
+   */
+  public record Download(
+      Optional<ImageFormat> format, Optional<byte[]> data, long size, Optional<String> eTag) {}
 
   /**
    * Reads the object if its magic bytes say it is an image and it is at most {@code maxBytes} long.
@@ -82,11 +90,12 @@ public final class S3Objects {
   public Download read(ObjectRef ref, long maxBytes) throws ObjectGoneException {
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(ref).build())) {
       long size = Optional.ofNullable(in.response().contentLength()).orElse(-1L);
+      Optional<String> eTag = Optional.ofNullable(in.response().eTag());
       byte[] head = in.readNBytes(ImageFormat.SNIFF_BYTES);
       Optional<ImageFormat> format = ImageFormat.sniff(head);
       if (format.isEmpty() || size > maxBytes) {
         in.abort();
-        return new Download(format, Optional.empty(), size);
+        return new Download(format, Optional.empty(), Math.max(size, head.length), eTag);
       }
       int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
       byte[] rest = in.readNBytes(limit - head.length);
@@ -95,9 +104,9 @@ public final class S3Objects {
       System.arraycopy(rest, 0, data, head.length, rest.length);
       if (data.length > maxBytes) {
         in.abort();
-        return new Download(format, Optional.empty(), data.length);
+        return new Download(format, Optional.empty(), data.length, eTag);
       }
-      return new Download(format, Optional.of(data), data.length);
+      return new Download(format, Optional.of(data), data.length, eTag);
     } catch (S3Exception e) {
       throw goneOrRethrow(ref, e);
     } catch (IOException e) {
@@ -107,19 +116,14 @@ public final class S3Objects {
 
   private static GetObjectRequest.Builder request(ObjectRef ref) {
     var request = GetObjectRequest.builder().bucket(ref.bucket()).key(ref.key());
-    if (ref.versionId().isPresent()) {
-      request.versionId(ref.versionId().get());
-    } else {
-      ref.eTag().ifPresent(eTag -> request.ifMatch("\"" + eTag + "\""));
-    }
+    ref.versionId().ifPresent(request::versionId);
     return request;
   }
 
   private static ObjectGoneException goneOrRethrow(ObjectRef ref, S3Exception e) {
-    // 404: deleted (NoSuchKey / NoSuchVersion). 412: overwritten since the event (If-Match).
-    if (e.statusCode() == 404 || e.statusCode() == 412) {
-      return new ObjectGoneException(
-          (e.statusCode() == 404 ? "deleted: " : "overwritten since the event: ") + ref);
+    // NoSuchKey / NoSuchVersion: deleted before we got to it.
+    if (e.statusCode() == 404) {
+      return new ObjectGoneException("deleted: " + ref);
     }
     throw e;
   }

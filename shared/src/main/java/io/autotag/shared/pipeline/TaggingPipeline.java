@@ -111,8 +111,7 @@ public final class TaggingPipeline implements AutoCloseable {
       return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
     }
     try {
-      Classification classification = classify(ref);
-      return classified(item, existing, classification);
+      return classified(item, existing, classify(ref));
     } catch (ObjectGoneException e) {
       return Step.done(item, ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code()));
     } catch (ClassificationException e) {
@@ -147,8 +146,10 @@ public final class TaggingPipeline implements AutoCloseable {
     return taggedETag.isEmpty() || ref.eTag().isEmpty() || taggedETag.equals(ref.eTag());
   }
 
-  private Classification classify(ObjectRef ref)
-      throws ObjectGoneException, ClassificationException {
+  /** A classification and what was learnt about the object while fetching it. */
+  private record Fetched(Classification classification, ObjectRef ref, ImageFormat format) {}
+
+  private Fetched classify(ObjectRef ref) throws ObjectGoneException, ClassificationException {
     long size = ref.size().orElse(-1L);
     if (size == 0) {
       throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
@@ -159,23 +160,28 @@ public final class TaggingPipeline implements AutoCloseable {
       throw new ClassificationException(
           FailureReason.TOO_LARGE, "the object is " + size + " bytes");
     }
-    ImageInput input;
     if (capabilities.acceptsS3Reference() && size > 0 && size <= capabilities.maxReferenceBytes()) {
-      ImageFormat format = requireSupported(ImageFormat.sniff(objects.head(ref)), capabilities);
-      input =
+      // The provider reads the object itself: only its magic bytes cross the wire here.
+      S3Objects.Head head = objects.head(ref);
+      ObjectRef read = ref.withETag(head.eTag());
+      ImageFormat format = requireSupported(ImageFormat.sniff(head.bytes()), capabilities);
+      var input =
           new ImageInput.S3Object(
               ref.bucket(), ref.key(), ref.versionId(), Optional.of(format), ref.size());
-    } else {
-      S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));
-      ImageFormat format = requireSupported(download.format(), capabilities);
-      if (download.data().isEmpty()) {
-        throw new ClassificationException(
-            download.size() == 0 ? FailureReason.EMPTY : FailureReason.TOO_LARGE,
-            "the object is " + download.size() + " bytes");
-      }
-      input = new ImageInput.Bytes(download.data().get(), Optional.of(format));
+      return new Fetched(classifier.classify(input), read, format);
     }
-    return classifier.classify(input);
+    S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));
+    ObjectRef read = ref.withETag(download.eTag()).withSize(download.size());
+    if (download.size() == 0) {
+      throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
+    }
+    ImageFormat format = requireSupported(download.format(), capabilities);
+    if (download.data().isEmpty()) {
+      throw new ClassificationException(
+          FailureReason.TOO_LARGE, "the object is over " + limit + " bytes");
+    }
+    var input = new ImageInput.Bytes(download.data().get(), Optional.of(format));
+    return new Fetched(classifier.classify(input), read, format);
   }
 
   private static ImageFormat requireSupported(
@@ -189,8 +195,9 @@ public final class TaggingPipeline implements AutoCloseable {
     return format.get();
   }
 
-  private Step classified(WorkItem item, List<ObjectTag> existing, Classification classification) {
-    ObjectRef ref = item.ref();
+  private Step classified(WorkItem item, List<ObjectTag> existing, Fetched fetched) {
+    ObjectRef ref = fetched.ref();
+    Classification classification = fetched.classification();
     boolean confident =
         classification.top().isPresent()
             && classification.topConfidence() >= settings.reviewThreshold();
@@ -212,10 +219,11 @@ public final class TaggingPipeline implements AutoCloseable {
         merge,
         outcome,
         detail,
-        reviewReason.map(reason -> reviewMessage(ref, classification, reason)));
+        reviewReason.map(reason -> reviewMessage(ref, fetched.format(), classification, reason)));
   }
 
-  private ReviewMessage reviewMessage(ObjectRef ref, Classification c, String reason) {
+  private ReviewMessage reviewMessage(
+      ObjectRef ref, ImageFormat format, Classification c, String reason) {
     return new ReviewMessage(
         ReviewMessage.SCHEMA,
         ref.bucket(),
@@ -223,7 +231,7 @@ public final class TaggingPipeline implements AutoCloseable {
         ref.versionId().orElse(null),
         ref.eTag().orElse(null),
         ref.size().orElse(null),
-        null,
+        format.mediaType(),
         c.provider(),
         c.modelId(),
         c.labels().stream()

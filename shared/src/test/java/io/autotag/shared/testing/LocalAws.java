@@ -1,0 +1,159 @@
+package io.autotag.shared.testing;
+
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Real S3 and SQS protocol servers in this JVM, on loopback ports: LocalS3 (in memory) and
+ * ElasticMQ. Gives the environment map a function needs to talk to them and clients with dummy
+ * credentials.
+ */
+public final class LocalAws implements AutoCloseable {
+
+  public static final String REGION = "us-east-1";
+  private static final StaticCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+  private final LocalS3 s3Server;
+  private final SQSRestServer sqsServer;
+  private final int s3Port;
+  private final int sqsPort;
+  private final AwsClients clients;
+
+  private LocalAws() {
+    s3Port = freePort();
+    s3Server = LocalS3.builder().port(s3Port).mode(LocalS3Mode.IN_MEMORY).build();
+    s3Server.start();
+    sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+    sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
+    clients = clients(env());
+  }
+
+  public static LocalAws start() {
+    return new LocalAws();
+  }
+
+  /** The AWS part of a function's environment, pointing at these servers. */
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_REGION", REGION);
+    env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Port);
+    env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort);
+    return env;
+  }
+
+  /** Clients for {@code env} with dummy credentials (the servers accept any). */
+  public static AwsClients clients(Map<String, String> env) {
+    Settings settings = Settings.of(env);
+    AwsSettings aws = AwsSettings.from(settings);
+    settings.check();
+    return AwsClients.create(aws, CREDENTIALS);
+  }
+
+  /** Builds clients the way a function's wiring does, but with dummy credentials. */
+  public static AwsClients clients(AwsSettings settings) {
+    return AwsClients.create(settings, CREDENTIALS);
+  }
+
+  public AwsClients clients() {
+    return clients;
+  }
+
+  public void createBucket(String bucket, boolean versioned) {
+    clients.s3().createBucket(b -> b.bucket(bucket));
+    if (versioned) {
+      clients
+          .s3()
+          .putBucketVersioning(
+              b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    }
+  }
+
+  public String createQueue(String name) {
+    return clients.sqs().createQueue(b -> b.queueName(name)).queueUrl();
+  }
+
+  /** Creates a queue whose messages move to {@code deadLetterArn} after {@code maxReceives}. */
+  public String createQueue(String name, String deadLetterQueueUrl, int maxReceives) {
+    String arn =
+        clients
+            .sqs()
+            .getQueueAttributes(
+                b -> b.queueUrl(deadLetterQueueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    return clients
+        .sqs()
+        .createQueue(
+            b ->
+                b.queueName(name)
+                    .attributes(
+                        Map.of(
+                            QueueAttributeName.REDRIVE_POLICY,
+                            "{\"deadLetterTargetArn\":\""
+                                + arn
+                                + "\",\"maxReceiveCount\":\""
+                                + maxReceives
+                                + "\"}",
+                            QueueAttributeName.VISIBILITY_TIMEOUT,
+                            "1")))
+        .queueUrl();
+  }
+
+  /** Receives and deletes every message now visible on the queue. */
+  public List<Message> drain(String queueUrl) {
+    List<Message> all = new ArrayList<>();
+    while (true) {
+      List<Message> batch =
+          clients
+              .sqs()
+              .receiveMessage(
+                  b ->
+                      b.queueUrl(queueUrl)
+                          .maxNumberOfMessages(10)
+                          .waitTimeSeconds(0)
+                          .messageSystemAttributeNamesWithStrings("All"))
+              .messages();
+      if (batch.isEmpty()) {
+        return all;
+      }
+      for (Message message : batch) {
+        clients
+            .sqs()
+            .deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+      }
+      all.addAll(batch);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+    sqsServer.stopAndWait();
+    s3Server.shutdown();
+  }
+}
