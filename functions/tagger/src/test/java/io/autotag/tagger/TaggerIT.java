@@ -93,7 +93,7 @@ class TaggerIT {
   }
 
   String invokeS3(String eventJson) throws IOException {
-    return invoke(new S3TaggerHandler(wiring(Map.of())), eventJson);
+    return invoke(new TaggerHandler(wiring(Map.of())), eventJson);
   }
 
   static String invoke(
@@ -250,7 +250,7 @@ class TaggerIT {
   void duplicateDeliveryNeitherReclassifiesNorRequeues() throws IOException {
     classifier.defaultAnswer(new Label("cat", 0.2));
     put(BUCKET, "photos/cat.jpg", sample, Map.of());
-    S3TaggerHandler handler = new S3TaggerHandler(wiring(Map.of()));
+    TaggerHandler handler = new TaggerHandler(wiring(Map.of()));
 
     invoke(handler, event("s3-put.json"));
     String second = invoke(handler, event("s3-put.json"));
@@ -402,7 +402,7 @@ class TaggerIT {
     put(BUCKET, "photos/cat.jpg", sample, Map.of());
 
     invoke(
-        new S3TaggerHandler(wiring(Map.of("AUTOTAG_MAX_OBJECT_BYTES", "1000"))),
+        new TaggerHandler(wiring(Map.of("AUTOTAG_MAX_OBJECT_BYTES", "1000"))),
         event("s3-put.json"));
 
     assertThat(tags("photos/cat.jpg")).containsEntry("autotag:reason", "too-large");
@@ -414,10 +414,10 @@ class TaggerIT {
     put(BUCKET, "photos/cat.jpg", sample, Map.of());
     classifier.fail(
         sample, new ClassificationException(FailureReason.UNAVAILABLE, "provider answered 503"));
-    S3TaggerHandler handler = new S3TaggerHandler(wiring(Map.of()));
+    TaggerHandler handler = new TaggerHandler(wiring(Map.of()));
 
     assertThatThrownBy(() -> invoke(handler, event("s3-put.json")))
-        .isInstanceOf(S3TaggerHandler.RetryLaterException.class)
+        .isInstanceOf(S3Events.RetryLaterException.class)
         .hasMessageContaining("photos/cat.jpg")
         .hasMessageContaining("provider-unavailable");
     assertThat(tags("photos/cat.jpg")).as("nothing written, so the retry redoes it").isEmpty();
@@ -453,7 +453,7 @@ class TaggerIT {
     put(BUCKET, "photos/cat.jpg", sample, Map.of());
     put(BUCKET, "photos/My Holiday+Beach ü.jpg", sample, Map.of());
 
-    String output = invoke(new SqsTaggerHandler(wiring(Map.of())), event("sqs-s3-put.json"));
+    String output = invoke(new TaggerHandler(wiring(Map.of())), event("sqs-s3-put.json"));
 
     assertThat(json.readTree(output).get("batchItemFailures")).isEmpty();
     assertThat(tags("photos/cat.jpg")).containsEntry("autotag:status", "classified");
@@ -473,7 +473,7 @@ class TaggerIT {
         .put("messageId", "garbage-1")
         .put("body", "this is not json");
 
-    String output = invoke(new SqsTaggerHandler(wiring(Map.of())), event.toString());
+    String output = invoke(new TaggerHandler(wiring(Map.of())), event.toString());
 
     assertThat(json.readTree(output).findValuesAsText("itemIdentifier"))
         .containsExactlyInAnyOrder("2e1424d4-f796-459a-8184-9c92662be6da", "garbage-1");
@@ -489,7 +489,7 @@ class TaggerIT {
         event("sqs-s3-put.json")
             .replace("\"ApproximateReceiveCount\": \"1\"", "\"ApproximateReceiveCount\": \"3\"");
 
-    String output = invoke(new SqsTaggerHandler(wiring(Map.of())), lastDelivery);
+    String output = invoke(new TaggerHandler(wiring(Map.of())), lastDelivery);
 
     assertThat(json.readTree(output).findValuesAsText("itemIdentifier"))
         .contains("059f36b4-87a3-44ab-83d2-661975830a7d");

@@ -1,0 +1,85 @@
+package io.autotag.tagger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.pipeline.BatchReport;
+import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.pipeline.ObjectResult;
+import io.autotag.shared.pipeline.Outcome;
+import io.autotag.shared.pipeline.TaggingPipeline;
+import io.autotag.shared.pipeline.WorkItem;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffered mode: S3 notifications delivered through an SQS queue. The objects of all messages in
+ * the batch are processed together, and messages whose objects need a retry (or whose body is not
+ * an S3 event) are reported in {@code batchItemFailures}, so only they return to the queue and,
+ * after {@code maxReceiveCount} deliveries, move to its dead-letter queue.
+ *
+ * @see <a
+ *     href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html">Handling
+ *     errors for an SQS event source</a>
+ */
+final class SqsBatches {
+
+  private static final Logger log = LoggerFactory.getLogger(SqsBatches.class);
+  private final TaggingPipeline pipeline;
+  private final ObjectMapper json;
+  private final int maxReceiveCount;
+
+  SqsBatches(TaggingPipeline pipeline, ObjectMapper json, int maxReceiveCount) {
+    this.pipeline = pipeline;
+    this.json = json;
+    this.maxReceiveCount = maxReceiveCount;
+  }
+
+  /** Returns the {@code SQSBatchResponse} JSON. */
+  ObjectNode handle(JsonNode records) {
+    Set<String> failures = new LinkedHashSet<>();
+    List<String> owners = new ArrayList<>();
+    List<WorkItem> items = new ArrayList<>();
+    for (JsonNode message : records) {
+      String messageId = message.path("messageId").asText();
+      boolean lastAttempt =
+          message.path("attributes").path("ApproximateReceiveCount").asInt(1) >= maxReceiveCount;
+      try {
+        JsonNode notification = json.readTree(message.path("body").asText());
+        if (S3Notifications.isTestEvent(notification)) {
+          continue;
+        }
+        for (ObjectRef ref : S3Notifications.createdObjects(notification)) {
+          owners.add(messageId);
+          items.add(new WorkItem(ref, lastAttempt));
+        }
+      } catch (JsonProcessingException | S3Notifications.MalformedEventException e) {
+        log.atError()
+            .addKeyValue("messageId", messageId)
+            .addKeyValue(
+                "reason", e instanceof JsonProcessingException ? "not JSON" : e.getMessage())
+            .log("message is not an S3 event notification; it will reach the dead-letter queue");
+        failures.add(messageId);
+      }
+    }
+    List<ObjectResult> results = pipeline.process(items);
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).outcome() == Outcome.RETRY) {
+        failures.add(owners.get(i));
+      }
+    }
+    log.atInfo()
+        .addKeyValue("report", BatchReport.of(results))
+        .addKeyValue("failedMessages", failures.size())
+        .log("batch done");
+    ObjectNode response = json.createObjectNode();
+    var list = response.putArray("batchItemFailures");
+    failures.forEach(id -> list.addObject().put("itemIdentifier", id));
+    return response;
+  }
+}

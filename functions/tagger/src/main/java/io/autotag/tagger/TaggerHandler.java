@@ -1,0 +1,56 @@
+package io.autotag.tagger;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.slf4j.MDC;
+
+/**
+ * The tagger's Lambda entry point, for both triggers: S3 notifications invoking it directly, and
+ * the same notifications buffered through SQS (told apart by the records' {@code eventSource}). It
+ * only parses the event and hands it to {@link S3Events} or {@link SqsBatches}.
+ */
+public final class TaggerHandler implements RequestStreamHandler {
+
+  private final TaggerWiring wiring;
+  private final S3Events s3Events;
+  private final SqsBatches sqsBatches;
+
+  /** Used by Lambda: builds the wiring from the process environment. */
+  public TaggerHandler() {
+    this(TaggerWiring.fromEnvironment(System.getenv()));
+  }
+
+  TaggerHandler(TaggerWiring wiring) {
+    this.wiring = wiring;
+    this.s3Events = new S3Events(wiring.pipeline());
+    this.sqsBatches =
+        new SqsBatches(wiring.pipeline(), wiring.json(), wiring.config().maxReceiveCount());
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    MDC.put("requestId", context.getAwsRequestId());
+    try {
+      JsonNode event;
+      try {
+        event = wiring.json().readTree(input);
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("the event is not JSON", e);
+      }
+      JsonNode records = event.path("Records");
+      Object response =
+          "aws:sqs".equals(records.path(0).path("eventSource").asText())
+              ? sqsBatches.handle(records)
+              : s3Events.handle(event);
+      wiring.json().writeValue(output, response);
+    } finally {
+      MDC.clear();
+    }
+  }
+}
