@@ -1,0 +1,198 @@
+package io.autotag.tagger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.testing.FakeClassifier;
+import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.MotoServer;
+import io.autotag.shared.testing.TestImages;
+import java.awt.Color;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Buffered mode with real S3 event notifications: moto delivers them to an SQS queue, the test
+ * hands what arrives to the tagger exactly as Lambda's SQS event source would (messageId, body,
+ * receive count), and the tags land in moto's S3. Skips where moto is not installed.
+ */
+class MotoNotificationsIT {
+
+  static MotoServer moto;
+  static AwsClients clients;
+  static final ObjectMapper json = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    Optional<MotoServer> server = MotoServer.startIfInstalled();
+    assumeTrue(server.isPresent(), "moto_server is not installed");
+    moto = server.get();
+    clients = LocalAws.clients(moto.env());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (moto != null) {
+      clients.close();
+      moto.close();
+    }
+  }
+
+  @Test
+  void realNotificationsThroughSqsAreTaggedAndReviewed() throws Exception {
+    String bucket = "moto-uploads";
+    clients.s3().createBucket(b -> b.bucket(bucket));
+    String buffer = clients.sqs().createQueue(b -> b.queueName("moto-buffer")).queueUrl();
+    String review = clients.sqs().createQueue(b -> b.queueName("moto-review")).queueUrl();
+    String bufferArn =
+        clients
+            .sqs()
+            .getQueueAttributes(
+                b -> b.queueUrl(buffer).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    clients
+        .s3()
+        .putBucketNotificationConfiguration(
+            b ->
+                b.bucket(bucket)
+                    .notificationConfiguration(
+                        n ->
+                            n.queueConfigurations(
+                                q ->
+                                    q.queueArn(bufferArn)
+                                        .eventsWithStrings("s3:ObjectCreated:*"))));
+
+    byte[] cat = Files.readAllBytes(Path.of("../../events/sample.jpg"));
+    byte[] unsure = TestImages.png(Color.MAGENTA);
+    FakeClassifier classifier =
+        new FakeClassifier()
+            .answer(cat, new Label("cat", 0.93))
+            .answer(unsure, new Label("bird", 0.12));
+    upload(bucket, "photos/My Holiday+Beach ü.jpg", cat);
+    upload(bucket, "photos/unsure.png", unsure);
+    upload(bucket, "docs/readme.txt", "plain text".getBytes(StandardCharsets.UTF_8));
+
+    List<Message> delivered = receiveObjectEvents(buffer, 3);
+    Map<String, String> env = new HashMap<>(moto.env());
+    env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
+    env.put("AUTOTAG_REVIEW_QUEUE_URL", review);
+    env.put("AUTOTAG_PRIMING", "false");
+    try (TaggerWiring wiring =
+        TaggerWiring.create(
+            env,
+            ProviderRegistry.builtIn().with(classifier.factory()),
+            LocalAws::clients,
+            Clock.systemUTC())) {
+      TaggerHandler handler = new TaggerHandler(wiring);
+
+      JsonNode response = invoke(handler, sqsEvent(delivered, bufferArn));
+      assertThat(response.get("batchItemFailures")).isEmpty();
+
+      assertThat(tags(bucket, "photos/My Holiday+Beach ü.jpg"))
+          .containsEntry("autotag:status", "classified")
+          .containsEntry("autotag:label", "cat");
+      assertThat(tags(bucket, "photos/unsure.png")).containsEntry("autotag:status", "review");
+      assertThat(tags(bucket, "docs/readme.txt"))
+          .containsEntry("autotag:reason", "unsupported-type");
+      List<Message> reviews =
+          clients.sqs().receiveMessage(b -> b.queueUrl(review).maxNumberOfMessages(10)).messages();
+      assertThat(reviews)
+          .singleElement()
+          .satisfies(m -> assertThat(m.body()).contains("unsure.png"));
+
+      // The same notifications again, as S3 would deliver them straight to Lambda: all duplicates.
+      for (Message message : delivered) {
+        JsonNode direct = invoke(handler, (ObjectNode) json.readTree(message.body()));
+        assertThat(direct.get("duplicate").asInt()).isEqualTo(1);
+      }
+      assertThat(classifier.calls()).isEqualTo(2);
+    }
+  }
+
+  static void upload(String bucket, String key, byte[] body) {
+    clients.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body));
+  }
+
+  static Map<String, String> tags(String bucket, String key) {
+    return clients.s3().getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().stream()
+        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+  }
+
+  /**
+   * Receives until {@code count} ObjectCreated notifications arrived (moto also sends a TestEvent).
+   */
+  static List<Message> receiveObjectEvents(String queue, int count) throws InterruptedException {
+    List<Message> events = new ArrayList<>();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (events.size() < count && Instant.now().isBefore(deadline)) {
+      for (Message message :
+          clients
+              .sqs()
+              .receiveMessage(
+                  b ->
+                      b.queueUrl(queue)
+                          .maxNumberOfMessages(10)
+                          .waitTimeSeconds(1)
+                          .messageSystemAttributeNamesWithStrings("All"))
+              .messages()) {
+        if (message.body().contains("ObjectCreated")) {
+          events.add(message);
+        }
+      }
+    }
+    assertThat(events).hasSize(count);
+    return events;
+  }
+
+  /** The event Lambda's SQS event source mapping builds from received messages. */
+  static ObjectNode sqsEvent(List<Message> messages, String queueArn) {
+    ObjectNode event = json.createObjectNode();
+    ArrayNode records = event.putArray("Records");
+    for (Message message : messages) {
+      ObjectNode record = records.addObject();
+      record.put("messageId", message.messageId());
+      record.put("receiptHandle", message.receiptHandle());
+      record.put("body", message.body());
+      record.putObject("attributes").put("ApproximateReceiveCount", "1");
+      record.putObject("messageAttributes");
+      record.put("md5OfBody", message.md5OfBody());
+      record.put("eventSource", "aws:sqs");
+      record.put("eventSourceARN", queueArn);
+      record.put("awsRegion", LocalAws.REGION);
+    }
+    return event;
+  }
+
+  static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(json.writeValueAsBytes(event)), out, new TestContext("moto-1"));
+    return json.readTree(out.toByteArray());
+  }
+}
