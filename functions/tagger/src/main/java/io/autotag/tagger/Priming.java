@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ImageInput;
-import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.review.ReviewMessage;
 import java.util.List;
 import org.crac.Context;
@@ -18,9 +16,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * SnapStart priming: before the snapshot, run the code paths of an invocation that write nothing
- * (SDK marshalling, JSON, event parsing, one classification of a fixed built-in image) so they are
- * loaded and compiled in the snapshot. Nothing here reads the clock into state, makes random values
- * or calls AWS.
+ * (SDK marshalling, JSON, event parsing, and {@link Classifier#prime()}: one inference of the
+ * embedded model on a fixed built-in image) so they are loaded and compiled in the snapshot.
+ * Nothing here reads the clock into state, makes random values, reads secrets or calls AWS.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">
  *     SnapStart runtime hooks</a>
@@ -75,10 +73,10 @@ final class Priming implements Resource {
       throw new IllegalStateException("priming sample is invalid", e);
     }
     try {
-      classifier.classify(ImageInput.Bytes.of(PrimingImage.png()));
+      classifier.prime();
       return true;
     } catch (ClassificationException | RuntimeException e) {
-      // A hosted provider may be unreachable during deployment: priming is best effort.
+      // Priming is best effort: the first invocation will report the same problem in context.
       log.atWarn()
           .addKeyValue("provider", classifier.name())
           .addKeyValue("error", e.getClass().getSimpleName())

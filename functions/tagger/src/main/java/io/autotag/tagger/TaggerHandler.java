@@ -32,6 +32,12 @@ public final class TaggerHandler implements RequestStreamHandler {
         new SqsBatches(wiring.pipeline(), wiring.json(), wiring.config().maxReceiveCount());
   }
 
+  /** A handler over explicit wiring; the caller closes the wiring. */
+  // Public so the local stack in cli/ invokes the real handler with the events Lambda would send.
+  public static TaggerHandler create(TaggerWiring wiring) {
+    return new TaggerHandler(wiring);
+  }
+
   @Override
   public void handleRequest(InputStream input, OutputStream output, Context context)
       throws IOException {

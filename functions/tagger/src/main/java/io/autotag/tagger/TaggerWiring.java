@@ -19,7 +19,8 @@ import org.crac.Core;
  * the review queue and the pipeline, plus the SnapStart priming hook. Invalid settings fail here,
  * at start-up, with one message naming every bad variable.
  */
-final class TaggerWiring implements AutoCloseable {
+// Public so the command-line tool (cli/) can embed the tagger and run its pipeline (backfill).
+public final class TaggerWiring implements AutoCloseable {
 
   private final TaggerConfig config;
   private final AwsClients aws;
@@ -37,7 +38,7 @@ final class TaggerWiring implements AutoCloseable {
     this.json = json;
     this.pipeline =
         new TaggingPipeline(
-            new S3Objects(aws.s3()),
+            new S3Objects(aws.s3(), aws.s3Presigner()),
             classifier,
             config.schema(),
             new ReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
@@ -55,7 +56,8 @@ final class TaggerWiring implements AutoCloseable {
   }
 
   /** Wiring with explicit parts, for tests and the local stack. */
-  static TaggerWiring create(
+  // Public for the local stack and backfill in cli/, which pass their own AWS clients.
+  public static TaggerWiring create(
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory,
@@ -77,7 +79,8 @@ final class TaggerWiring implements AutoCloseable {
     return config;
   }
 
-  TaggingPipeline pipeline() {
+  // Public so backfill in cli/ runs objects through the same pipeline the handler uses.
+  public TaggingPipeline pipeline() {
     return pipeline;
   }
 

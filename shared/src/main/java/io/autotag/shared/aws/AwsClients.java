@@ -1,11 +1,15 @@
 package io.autotag.shared.aws;
 
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -16,10 +20,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class AwsClients implements AutoCloseable {
 
   private final SdkHttpClient httpClient;
+  private final AwsSettings settings;
+  private final AwsCredentialsProvider credentials;
   private final S3Client s3;
   private final SqsClient sqs;
+  private final S3Presigner presigner;
 
-  private AwsClients(AwsSettings settings, AwsCredentialsProvider credentials) {
+  private AwsClients(
+      AwsSettings settings,
+      AwsCredentialsProvider credentials,
+      List<ExecutionInterceptor> interceptors) {
+    this.settings = settings;
+    this.credentials = credentials;
     this.httpClient =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
@@ -30,26 +42,45 @@ public final class AwsClients implements AutoCloseable {
             .httpClient(httpClient)
             .region(settings.region())
             .credentialsProvider(credentials)
+            .overrideConfiguration(c -> c.executionInterceptors(interceptors))
             .forcePathStyle(settings.s3PathStyle());
     settings.s3Endpoint().ifPresent(s3Builder::endpointOverride);
     this.s3 = s3Builder.build();
+    // Signing is local: building the presigner makes no call.
+    var presignerBuilder =
+        S3Presigner.builder()
+            .region(settings.region())
+            .credentialsProvider(credentials)
+            .serviceConfiguration(
+                S3Configuration.builder().pathStyleAccessEnabled(settings.s3PathStyle()).build());
+    settings.s3Endpoint().ifPresent(presignerBuilder::endpointOverride);
+    this.presigner = presignerBuilder.build();
     var sqsBuilder =
         SqsClient.builder()
             .httpClient(httpClient)
             .region(settings.region())
-            .credentialsProvider(credentials);
+            .credentialsProvider(credentials)
+            .overrideConfiguration(c -> c.executionInterceptors(interceptors));
     settings.sqsEndpoint().ifPresent(sqsBuilder::endpointOverride);
     this.sqs = sqsBuilder.build();
   }
 
   /** Clients with the default credentials chain. */
   public static AwsClients create(AwsSettings settings) {
-    return new AwsClients(settings, DefaultCredentialsProvider.builder().build());
+    return new AwsClients(settings, DefaultCredentialsProvider.builder().build(), List.of());
   }
 
   /** Clients with explicit credentials (tests and emulators). */
   public static AwsClients create(AwsSettings settings, AwsCredentialsProvider credentials) {
-    return new AwsClients(settings, credentials);
+    return new AwsClients(settings, credentials, List.of());
+  }
+
+  /** Clients whose calls also pass through {@code interceptors} (benchmarks count calls so). */
+  public static AwsClients create(
+      AwsSettings settings,
+      AwsCredentialsProvider credentials,
+      List<ExecutionInterceptor> interceptors) {
+    return new AwsClients(settings, credentials, List.copyOf(interceptors));
   }
 
   public S3Client s3() {
@@ -60,10 +91,30 @@ public final class AwsClients implements AutoCloseable {
     return sqs;
   }
 
+  /** Signs S3 URLs a provider can fetch an object from without credentials of its own. */
+  public S3Presigner s3Presigner() {
+    return presigner;
+  }
+
+  /** The region, credentials and HTTP client, for clients other modules build on demand. */
+  public AwsSettings settings() {
+    return settings;
+  }
+
+  public AwsCredentialsProvider credentials() {
+    return credentials;
+  }
+
+  /** The shared HTTP client; clients built on it must not outlive this object. */
+  public SdkHttpClient httpClient() {
+    return httpClient;
+  }
+
   @Override
   public void close() {
     s3.close();
     sqs.close();
+    presigner.close();
     httpClient.close();
   }
 }

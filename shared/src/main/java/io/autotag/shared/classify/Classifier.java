@@ -20,4 +20,14 @@ public interface Classifier {
    *     ClassificationException#retryable()} says whether trying again later can help
    */
   Classification classify(ImageInput image) throws ClassificationException;
+
+  /**
+   * Warms the provider's code paths before a SnapStart snapshot, with no side effects: no network,
+   * no secrets, nothing random or time-based kept. An embedded model runs one inference on {@link
+   * PrimingImage}; a hosted provider does nothing, since calling it would read its secret and reach
+   * the network before the snapshot.
+   *
+   * @throws ClassificationException if priming shows the provider cannot work
+   */
+  default void prime() throws ClassificationException {}
 }

@@ -25,7 +25,12 @@ public final class ProviderRegistry {
 
   /** The providers that ship with autotag. */
   public static ProviderRegistry builtIn() {
-    return of(List.of());
+    return of(
+        List.of(
+            io.autotag.shared.provider.onnx.OnnxClassifierFactory.create(),
+            new io.autotag.shared.provider.roboflow.RoboflowFactory(),
+            new io.autotag.shared.provider.einstein.EinsteinFactory(),
+            new io.autotag.shared.provider.rekognition.RekognitionFactory()));
   }
 
   public static ProviderRegistry of(List<ClassifierFactory> factories) {
@@ -42,12 +47,32 @@ public final class ProviderRegistry {
   }
 
   /**
-   * Builds the configured classifier. Records a problem in {@code settings} and returns {@code
-   * null} when the name is unknown; callers must call {@link Settings#check()} before using the
-   * result.
+   * Builds the configured classifier; a comma list ({@code roboflow,onnx}) builds a {@link
+   * io.autotag.shared.provider.FallbackClassifier} over them in that order. Records a problem in
+   * {@code settings} and returns {@code null} when a name is unknown; callers must call {@link
+   * Settings#check()} before using the result.
    */
   public Classifier create(Settings settings, AwsClients aws) {
-    String name = settings.string(PROVIDER_VARIABLE, DEFAULT_PROVIDER).toLowerCase(Locale.ROOT);
+    String names = settings.string(PROVIDER_VARIABLE, DEFAULT_PROVIDER).toLowerCase(Locale.ROOT);
+    if (names.contains(",")) {
+      List<Classifier> chain = new java.util.ArrayList<>();
+      for (String name : names.split(",")) {
+        if (!name.isBlank()) {
+          chain.add(create(name.strip(), settings, aws));
+        }
+      }
+      if (chain.contains(null)) {
+        return null;
+      }
+      if (chain.size() == 1) {
+        return chain.getFirst();
+      }
+      return io.autotag.shared.provider.FallbackClassifier.of(chain);
+    }
+    return create(names, settings, aws);
+  }
+
+  private Classifier create(String name, Settings settings, AwsClients aws) {
     ClassifierFactory factory = factories.get(name);
     if (factory == null) {
       settings.problem(

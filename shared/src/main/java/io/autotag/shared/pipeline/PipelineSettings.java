@@ -1,13 +1,20 @@
 package io.autotag.shared.pipeline;
 
 import io.autotag.shared.config.Settings;
+import java.time.Duration;
 
 /**
  * How the pipeline decides and how hard it works: objects whose top confidence is below {@code
  * reviewThreshold} go to review; {@code concurrency} objects are processed at once; objects above
- * {@code maxObjectBytes} are skipped without being read.
+ * {@code maxObjectBytes} are skipped without being read; providers that fetch URLs get a presigned
+ * URL valid for {@code presignedUrlValidity} instead of the bytes, unless that is turned off.
  */
-public record PipelineSettings(double reviewThreshold, int concurrency, long maxObjectBytes) {
+public record PipelineSettings(
+    double reviewThreshold,
+    int concurrency,
+    long maxObjectBytes,
+    boolean presignedUrls,
+    Duration presignedUrlValidity) {
 
   public static final long DEFAULT_MAX_OBJECT_BYTES = 50L * 1024 * 1024;
 
@@ -16,6 +23,8 @@ public record PipelineSettings(double reviewThreshold, int concurrency, long max
         settings.decimal("AUTOTAG_REVIEW_THRESHOLD", 0.5, 0.0, 1.0),
         settings.integer("AUTOTAG_CONCURRENCY", 8, 1, 256),
         settings.longValue(
-            "AUTOTAG_MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES, 1, 5L * 1024 * 1024 * 1024));
+            "AUTOTAG_MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES, 1, 5L * 1024 * 1024 * 1024),
+        settings.bool("AUTOTAG_PRESIGNED_URLS", true),
+        Duration.ofSeconds(settings.integer("AUTOTAG_PRESIGNED_URL_SECONDS", 300, 30, 3600)));
   }
 }

@@ -4,6 +4,9 @@ import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.tagging.ObjectTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -13,6 +16,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The three S3 calls the pipeline makes per object: read the tag set, read the bytes (or only their
@@ -23,9 +27,27 @@ import software.amazon.awssdk.services.s3.model.Tag;
 public final class S3Objects {
 
   private final S3Client s3;
+  private final S3Presigner presigner;
 
-  public S3Objects(S3Client s3) {
+  public S3Objects(S3Client s3, S3Presigner presigner) {
     this.s3 = s3;
+    this.presigner = presigner;
+  }
+
+  /**
+   * A URL that reads this object version for {@code validity}, signed locally (no call). It is a
+   * credential while it lives: only ever hand it to the configured provider, never log it.
+   */
+  public URI presignedUrl(ObjectRef ref, Duration validity) {
+    try {
+      return presigner
+          .presignGetObject(
+              b -> b.signatureDuration(validity).getObjectRequest(request(ref).build()))
+          .url()
+          .toURI();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("S3 presigner made an invalid URL", e);
+    }
   }
 
   /** The object's current tag set. */

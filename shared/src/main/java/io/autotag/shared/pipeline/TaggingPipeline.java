@@ -160,14 +160,27 @@ public final class TaggingPipeline implements AutoCloseable {
       throw new ClassificationException(
           FailureReason.TOO_LARGE, "the object is " + size + " bytes");
     }
-    if (capabilities.acceptsS3Reference() && size > 0 && size <= capabilities.maxReferenceBytes()) {
+    boolean byReference =
+        capabilities.acceptsS3Reference() && size > 0 && size <= capabilities.maxReferenceBytes();
+    boolean byUrl =
+        !byReference
+            && settings.presignedUrls()
+            && capabilities.acceptsUrl()
+            && size > 0
+            && size <= capabilities.maxBytes();
+    if (byReference || byUrl) {
       // The provider reads the object itself: only its magic bytes cross the wire here.
       S3Objects.Head head = objects.head(ref);
       ObjectRef read = ref.withETag(head.eTag());
       ImageFormat format = requireSupported(ImageFormat.sniff(head.bytes()), capabilities);
-      var input =
-          new ImageInput.S3Object(
-              ref.bucket(), ref.key(), ref.versionId(), Optional.of(format), ref.size());
+      ImageInput input =
+          byReference
+              ? new ImageInput.S3Object(
+                  ref.bucket(), ref.key(), ref.versionId(), Optional.of(format), ref.size())
+              : new ImageInput.Url(
+                  objects.presignedUrl(ref, settings.presignedUrlValidity()),
+                  Optional.of(format),
+                  ref.size());
       return new Fetched(classifier.classify(input), read, format);
     }
     S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));

@@ -35,6 +35,7 @@ public final class FakeClassifier implements Classifier {
 
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
+  private final AtomicInteger primes = new AtomicInteger();
   private volatile Answer defaultAnswer = new Labels(List.of(new Label("cat", 0.9)));
   private volatile Duration latency = Duration.ZERO;
   private volatile ProviderCapabilities capabilities =
@@ -72,6 +73,10 @@ public final class FakeClassifier implements Classifier {
     return calls.get();
   }
 
+  public int primes() {
+    return primes.get();
+  }
+
   /** A factory that hands out this instance, to register in a {@code ProviderRegistry}. */
   public ClassifierFactory factory() {
     return new ClassifierFactory() {
@@ -96,6 +101,11 @@ public final class FakeClassifier implements Classifier {
   @Override
   public ProviderCapabilities capabilities() {
     return capabilities;
+  }
+
+  @Override
+  public void prime() {
+    primes.incrementAndGet();
   }
 
   @Override

@@ -38,7 +38,13 @@ public final class LocalAws implements AutoCloseable {
 
   private LocalAws() {
     s3Port = freePort();
-    s3Server = LocalS3.builder().port(s3Port).mode(LocalS3Mode.IN_MEMORY).build();
+    s3Server =
+        LocalS3.builder()
+            .port(s3Port)
+            .mode(LocalS3Mode.IN_MEMORY)
+            .s3ExecutorThreadNum(8)
+            .nettyChildEventGroupThreadNum(4)
+            .build();
     s3Server.start();
     sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
     sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();

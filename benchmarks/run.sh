@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs a main class of the benchmarks module on its class path (JMH by default).
+#   benchmarks/run.sh [JMH options]                    e.g. ClassifyBenchmark -p photo=/x.jpg
+#   MAIN=io.autotag.benchmarks.QualityReport benchmarks/run.sh ROOT MANIFEST
+# Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+cp="benchmarks/target/classes:benchmarks/target/lib/*"
+quiet=-Dlogback.configurationFile=benchmarks/logback-quiet.xml
+main="${MAIN:-org.openjdk.jmh.Main}"
+if [ "$main" = org.openjdk.jmh.Main ]; then
+  # JMH's forked JVMs do not inherit -D options: hand them the quiet logging explicitly.
+  exec "$java" "$quiet" ${JAVA_OPTS:-} -cp "$cp" "$main" -jvmArgsAppend "$quiet" "$@"
+fi
+exec "$java" "$quiet" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"

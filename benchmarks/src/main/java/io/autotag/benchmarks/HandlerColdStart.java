@@ -1,0 +1,103 @@
+package io.autotag.benchmarks;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import io.autotag.tagger.TaggerHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The cold-start subject: what a Lambda cold start of the tagger does, in a fresh JVM: construct
+ * the handler exactly as the Lambda runtime does (public no-arg constructor, wiring from the
+ * environment, the default {@code onnx} provider and its session) and handle one S3 notification
+ * (read the object, classify it, tag it) against the stub S3 server {@code coldstart.sh} starts.
+ */
+public final class HandlerColdStart {
+
+  private HandlerColdStart() {}
+
+  public static void main(String[] args) throws Exception {
+    String event =
+        """
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+        "eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"photos"},
+        "object":{"key":"cold/photo.jpg","size":%d,"eTag":"0"}}}]}"""
+            .formatted(Integer.parseInt(args[0]));
+    TaggerHandler handler = new TaggerHandler();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new ColdContext());
+    System.out.println(out.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The few fields a handler reads from the Lambda context. */
+  private static final class ColdContext implements Context {
+    @Override
+    public String getAwsRequestId() {
+      return "cold-start";
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "local";
+    }
+
+    @Override
+    public String getLogStreamName() {
+      return "local";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return "tagger";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+      return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+      return "arn:aws:lambda:us-east-1:000000000000:function:tagger";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+      return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+      return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+      return 60_000;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+      return 2048;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+      return new LambdaLogger() {
+        @Override
+        public void log(String message) {
+          System.err.print(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+          System.err.write(message, 0, message.length);
+        }
+      };
+    }
+  }
+}

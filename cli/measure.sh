@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Measures the local stack: command to ready, upload-to-tagged latency (100 uploads), backfill
+# objects/s, each next to a baseline from the same run. Figures go to docs/local.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+(cd .. && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true install -pl cli -am)
+../mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  -Dlogback.configurationFile=autotag-cli-logback.xml \
+  -cp "target/test-classes:target/classes:$(cat target/test.classpath)" \
+  io.autotag.cli.LocalStackMeasurement

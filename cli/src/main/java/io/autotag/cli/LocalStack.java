@@ -1,0 +1,358 @@
+package io.autotag.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.api.ApiHandler;
+import io.autotag.api.LocalApiServer;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.config.Settings;
+import io.autotag.tagger.TaggerHandler;
+import io.autotag.tagger.TaggerWiring;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole system on one machine: S3 and SQS (in-process emulators on loopback, or any endpoint
+ * such as moto or LocalStack), the bucket and queues of {@code template.yaml}, the tagger's real
+ * handler fed by an {@link SqsEventSource} from the buffer queue (the template's buffered mode),
+ * the {@link UploadBridge} that turns uploads into S3 notifications where the emulator sends none,
+ * and the classification API's real handler behind {@link LocalApiServer}.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  public static final String BUCKET = "autotag-uploads";
+  public static final String REVIEW_QUEUE = "autotag-review";
+  public static final String REVIEW_DEAD_LETTER_QUEUE = "autotag-review-dlq";
+  public static final String BUFFER_QUEUE = "autotag-buffer";
+  public static final String BUFFER_DEAD_LETTER_QUEUE = "autotag-buffer-dlq";
+
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+  /** Where to listen; 0 picks a free port. */
+  public record Ports(int s3, int sqs, int api) {
+    public static Ports defaults() {
+      return new Ports(9090, 9324, 3000);
+    }
+
+    public static Ports ephemeral() {
+      return new Ports(0, 0, 0);
+    }
+  }
+
+  /**
+   * How to run: the ports, an external S3/SQS endpoint instead of the emulators (it must deliver S3
+   * notifications itself, as moto and LocalStack do), and how often the bridge lists the bucket.
+   */
+  public record Options(Ports ports, Optional<URI> external, Duration bridgeInterval) {
+    public static Options defaults() {
+      return new Options(Ports.defaults(), Optional.empty(), Duration.ofMillis(200));
+    }
+
+    public Options withPorts(Ports newPorts) {
+      return new Options(newPorts, external, bridgeInterval);
+    }
+
+    public Options withExternal(URI endpoint) {
+      return new Options(ports, Optional.of(endpoint), bridgeInterval);
+    }
+  }
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private URI s3Endpoint;
+  private URI sqsEndpoint;
+  private URI apiUri;
+  private String region;
+  private String reviewQueueUrl;
+  private String reviewDeadLetterQueueUrl;
+  private String bufferQueueUrl;
+  private String bufferDeadLetterQueueUrl;
+  private String provider;
+  private AwsClients admin;
+  private UploadBridge bridge;
+  private SqsEventSource eventSource;
+
+  private LocalStack() {}
+
+  /**
+   * Starts everything, or nothing: a failure part-way closes what already started. {@code env}
+   * holds the user's {@code AUTOTAG_*} settings (and optionally {@code AWS_REGION}); endpoints and
+   * queue URLs are the stack's own.
+   */
+  public static LocalStack start(
+      Options options, Map<String, String> env, ProviderRegistry providers) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.startAll(options, env, providers);
+      return stack;
+    } catch (RuntimeException | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Options options, Map<String, String> userEnv, ProviderRegistry providers) {
+    Map<String, String> base = CliAws.withDefaultRegion(userEnv);
+    region = base.getOrDefault("AWS_REGION", base.get("AWS_DEFAULT_REGION"));
+    if (options.external().isPresent()) {
+      s3Endpoint = options.external().get();
+      sqsEndpoint = options.external().get();
+    } else {
+      startEmulators(options.ports());
+    }
+
+    Map<String, String> functionEnv = new HashMap<>(base);
+    functionEnv.keySet().removeIf(k -> k.startsWith("AWS_ENDPOINT_URL"));
+    functionEnv.put("AWS_REGION", region);
+    functionEnv.put("AWS_ENDPOINT_URL_S3", s3Endpoint.toString());
+    functionEnv.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
+    functionEnv.put("AUTOTAG_S3_PATH_STYLE", "true");
+    // Priming only matters before a SnapStart snapshot, which never happens here.
+    functionEnv.putIfAbsent("AUTOTAG_PRIMING", "false");
+    provider =
+        functionEnv.getOrDefault(
+            ProviderRegistry.PROVIDER_VARIABLE, ProviderRegistry.DEFAULT_PROVIDER);
+    Function<AwsSettings, AwsClients> aws =
+        settings -> AwsClients.create(settings, CliAws.LOCAL_CREDENTIALS);
+
+    admin = clients(functionEnv);
+    started.push(admin);
+    createBucket();
+    int maxReceiveCount =
+        Integer.parseInt(functionEnv.getOrDefault("AUTOTAG_MAX_RECEIVE_COUNT", "3").strip());
+    reviewDeadLetterQueueUrl = createQueue(REVIEW_DEAD_LETTER_QUEUE, null, 0, 30);
+    reviewQueueUrl = createQueue(REVIEW_QUEUE, reviewDeadLetterQueueUrl, 5, 300);
+    bufferDeadLetterQueueUrl = createQueue(BUFFER_DEAD_LETTER_QUEUE, null, 0, 30);
+    bufferQueueUrl = createQueue(BUFFER_QUEUE, bufferDeadLetterQueueUrl, maxReceiveCount, 30);
+    functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueueUrl);
+    ObjectMapper json = new ObjectMapper();
+
+    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws, Clock.systemUTC());
+    started.push(tagger);
+    eventSource =
+        new SqsEventSource(
+            admin.sqs(),
+            bufferQueueUrl,
+            queueArn(bufferQueueUrl),
+            region,
+            TaggerHandler.create(tagger),
+            json,
+            10);
+    eventSource.start();
+    started.push(eventSource);
+
+    if (options.external().isPresent()) {
+      subscribeBufferQueue();
+    } else {
+      bridge = new UploadBridge(admin.s3(), BUCKET, admin.sqs(), bufferQueueUrl, region, json);
+      bridge.start(options.bridgeInterval());
+      started.push(bridge);
+    }
+
+    Map<String, String> apiEnv = new HashMap<>(functionEnv);
+    // The API listens on loopback only; a key is still required if the user asks for it.
+    apiEnv.putIfAbsent("AUTOTAG_API_AUTH", "none");
+    apiEnv.putIfAbsent("AUTOTAG_API_S3_BUCKETS", BUCKET);
+    ApiHandler api = ApiHandler.create(apiEnv, providers, aws);
+    started.push(api);
+    try {
+      LocalApiServer server =
+          LocalApiServer.start(
+              api,
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
+              4);
+      started.push(server);
+      apiUri = server.baseUri();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on API port " + options.ports().api(), e);
+    }
+  }
+
+  private void startEmulators(Ports ports) {
+    // LocalS3 has no bind-address option: it listens on every interface (docs/local.md says so).
+    int s3Port = ports.s3() == 0 ? freePort() : ports.s3();
+    requireFree(s3Port, "S3");
+    LocalS3 s3 =
+        LocalS3.builder()
+            .port(s3Port)
+            .mode(LocalS3Mode.IN_MEMORY)
+            // The defaults serialise requests; these keep 100 concurrent uploads quick.
+            .s3ExecutorThreadNum(8)
+            .nettyChildEventGroupThreadNum(4)
+            .build();
+    s3.start();
+    started.push(s3::shutdown);
+    s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
+
+    var sqsBuilder = SQSRestServerBuilder.withInterface("127.0.0.1");
+    SQSRestServer sqs =
+        (ports.sqs() == 0 ? sqsBuilder.withDynamicPort() : sqsBuilder.withPort(ports.sqs()))
+            .start();
+    started.push(sqs::stopAndWait);
+    int sqsPort = sqs.waitUntilStarted().localAddress().getPort();
+    sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+  }
+
+  private static AwsClients clients(Map<String, String> env) {
+    Settings settings = Settings.of(env);
+    AwsSettings aws = AwsSettings.from(settings);
+    settings.check();
+    return AwsClients.create(aws, CliAws.LOCAL_CREDENTIALS);
+  }
+
+  private void createBucket() {
+    try {
+      admin.s3().createBucket(b -> b.bucket(BUCKET));
+    } catch (BucketAlreadyOwnedByYouException e) {
+      log.atInfo().addKeyValue("bucket", BUCKET).log("bucket already exists");
+    }
+  }
+
+  private String createQueue(
+      String name, String deadLetterQueueUrl, int maxReceiveCount, int visibilitySeconds) {
+    Map<QueueAttributeName, String> attributes = new HashMap<>();
+    attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds));
+    if (deadLetterQueueUrl != null) {
+      attributes.put(
+          QueueAttributeName.REDRIVE_POLICY,
+          "{\"deadLetterTargetArn\":\""
+              + queueArn(deadLetterQueueUrl)
+              + "\",\"maxReceiveCount\":\""
+              + maxReceiveCount
+              + "\"}");
+    }
+    return admin.sqs().createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+  }
+
+  private String queueArn(String queueUrl) {
+    return admin
+        .sqs()
+        .getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  /** What the template configures in buffered mode: ObjectCreated notifications to the queue. */
+  private void subscribeBufferQueue() {
+    String arn = queueArn(bufferQueueUrl);
+    admin
+        .s3()
+        .putBucketNotificationConfiguration(
+            b ->
+                b.bucket(BUCKET)
+                    .notificationConfiguration(
+                        n ->
+                            n.queueConfigurations(
+                                q ->
+                                    q.id("autotag-buffer")
+                                        .queueArn(arn)
+                                        .events(Event.S3_OBJECT_CREATED))));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void requireFree(int port, String what) {
+    try (ServerSocket socket = new ServerSocket(port)) {
+      socket.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          what + " port " + port + " is in use; pick another or use --ephemeral-ports", e);
+    }
+  }
+
+  public URI s3Endpoint() {
+    return s3Endpoint;
+  }
+
+  public URI sqsEndpoint() {
+    return sqsEndpoint;
+  }
+
+  public URI apiUri() {
+    return apiUri;
+  }
+
+  public String region() {
+    return region;
+  }
+
+  public String bucket() {
+    return BUCKET;
+  }
+
+  public String reviewQueueUrl() {
+    return reviewQueueUrl;
+  }
+
+  public String reviewDeadLetterQueueUrl() {
+    return reviewDeadLetterQueueUrl;
+  }
+
+  public String bufferQueueUrl() {
+    return bufferQueueUrl;
+  }
+
+  public String bufferDeadLetterQueueUrl() {
+    return bufferDeadLetterQueueUrl;
+  }
+
+  /** The configured provider name(s), for the banner. */
+  public String provider() {
+    return provider;
+  }
+
+  /** Whether uploads are noticed by the bridge (embedded emulators) rather than by S3 itself. */
+  public boolean bridged() {
+    return bridge != null;
+  }
+
+  /** How many notifications the bridge sent (0 with an external endpoint). */
+  long bridgedEvents() {
+    return bridge == null ? 0 : bridge.events();
+  }
+
+  /** How many tagger invocations the event source made. */
+  long taggerInvocations() {
+    return eventSource == null ? 0 : eventSource.invocations();
+  }
+
+  /** Stops everything that started, newest first; safe to call twice. */
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable next = started.pop();
+      try {
+        next.close();
+      } catch (Exception e) {
+        log.atWarn().setCause(e).log("stopping a part of the local stack failed");
+      }
+    }
+  }
+}

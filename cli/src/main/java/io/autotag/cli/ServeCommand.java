@@ -1,0 +1,138 @@
+package io.autotag.cli;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code autotag serve}: the local stack until Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs autotag locally: S3 and SQS emulators on loopback, the bucket and queues of"
+          + " template.yaml, the tagger reacting to uploads, and the API. Ctrl-C stops it."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @ParentCommand AutotagCommand parent;
+
+  @Option(
+      names = "--s3-port",
+      defaultValue = "9090",
+      description = "S3 port (default ${DEFAULT-VALUE}).")
+  int s3Port;
+
+  @Option(
+      names = "--sqs-port",
+      defaultValue = "9324",
+      description = "SQS port (default ${DEFAULT-VALUE}, ElasticMQ's usual).")
+  int sqsPort;
+
+  @Option(
+      names = "--api-port",
+      defaultValue = "3000",
+      description = "API port (default ${DEFAULT-VALUE}, like sam local start-api).")
+  int apiPort;
+
+  @Option(names = "--ephemeral-ports", description = "Pick free ports (all three).")
+  boolean ephemeral;
+
+  @Option(
+      names = "--endpoint-url",
+      paramLabel = "URL",
+      description =
+          "Use this S3 and SQS endpoint (moto_server, LocalStack) instead of the emulators; it"
+              + " must deliver S3 notifications to SQS itself.")
+  URI external;
+
+  @Option(
+      names = "--bridge-interval-ms",
+      defaultValue = "200",
+      description = "How often the upload bridge lists the bucket (default ${DEFAULT-VALUE}).")
+  long bridgeIntervalMs;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (bridgeIntervalMs < 10) {
+      throw new IllegalArgumentException("--bridge-interval-ms must be at least 10");
+    }
+    PrintWriter out = parent.spec.commandLine().getOut();
+    long start = System.nanoTime();
+    LocalStack.Options options =
+        new LocalStack.Options(
+            ephemeral
+                ? LocalStack.Ports.ephemeral()
+                : new LocalStack.Ports(s3Port, sqsPort, apiPort),
+            java.util.Optional.ofNullable(external),
+            Duration.ofMillis(bridgeIntervalMs));
+    LocalStack stack = LocalStack.start(options, parent.env(), parent.providers());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stack.close();
+              stopped.countDown();
+            },
+            "autotag-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.print(banner(stack, (System.nanoTime() - start) / 1e9));
+    out.flush();
+    // Runs until Ctrl-C (or SIGTERM): the hook closes the stack and the JVM exits.
+    stopped.await();
+    return AutotagCommand.OK;
+  }
+
+  static String banner(LocalStack stack, double seconds) {
+    String s3 = stack.s3Endpoint().toString();
+    String sqs = stack.sqsEndpoint().toString();
+    String api = stack.apiUri().toString();
+    String bucket = stack.bucket();
+    return String.format(
+        Locale.ROOT,
+        """
+        autotag is running (ready in %.1f s, provider %s)
+          S3   %s   bucket %s
+          SQS  %s   review queue %s
+          API  %s
+          uploads reach the tagger %s
+
+        Try it from another terminal (the emulators accept any credentials):
+          export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s
+          aws --endpoint-url %s s3 cp events/sample.jpg s3://%s/photos/cat.jpg
+          aws --endpoint-url %s s3api get-object-tagging --bucket %s --key photos/cat.jpg
+          aws --endpoint-url %s sqs receive-message --queue-url %s
+          curl -s -H 'Content-Type: image/jpeg' --data-binary @events/sample.jpg %s/classify
+          ./autotag backfill --endpoint-url %s --sqs-endpoint-url %s --review-queue-url %s s3://%s
+
+        Ctrl-C stops everything.
+        """,
+        seconds,
+        stack.provider(),
+        s3,
+        bucket,
+        sqs,
+        stack.reviewQueueUrl(),
+        api,
+        stack.bridged()
+            ? "through the upload bridge and the buffer queue"
+            : "through S3 notifications and the buffer queue",
+        stack.region(),
+        s3,
+        bucket,
+        s3,
+        bucket,
+        sqs,
+        stack.reviewQueueUrl(),
+        api,
+        s3,
+        sqs,
+        stack.reviewQueueUrl(),
+        bucket);
+  }
+}

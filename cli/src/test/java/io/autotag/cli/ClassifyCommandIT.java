@@ -1,0 +1,135 @@
+package io.autotag.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.classify.ProviderRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code autotag classify} with the real embedded model on real photos: {@code events/sample.jpg}
+ * (a cat) and the model's reference photo; folders, JSON output, URLs through the SSRF-safe
+ * fetcher, and the exit codes.
+ */
+class ClassifyCommandIT {
+
+  static final Path SAMPLE = Path.of("../events/sample.jpg");
+  static final Path REFERENCE =
+      Path.of("../shared/src/test/resources/io/autotag/models/coco80/reference-photo.png");
+  static final ObjectMapper json = new ObjectMapper();
+  static final Map<String, String> ENV = Map.of();
+
+  @BeforeAll
+  static void photosExist() {
+    assertThat(SAMPLE).exists();
+    assertThat(REFERENCE).exists();
+  }
+
+  @Test
+  void aTableForPeople() {
+    Cli cli = Cli.run(ENV, ProviderRegistry.builtIn(), "classify", SAMPLE.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    String[] lines = cli.out().split("\n");
+    assertThat(lines[0]).startsWith("SOURCE").contains("TOP", "CONF", "LABELS");
+    assertThat(lines[1]).contains("sample.jpg").contains(" cat ");
+  }
+
+  @Test
+  void jsonForAFolderSkipsFilesThatAreNotImages(@TempDir Path dir) throws Exception {
+    Files.copy(SAMPLE, dir.resolve("a.jpg"));
+    Files.createDirectories(dir.resolve("nested"));
+    Files.copy(REFERENCE, dir.resolve("nested/b.dat")); // recognised by its bytes, not its name
+    Files.writeString(dir.resolve("notes.jpg"), "not an image");
+
+    Cli cli =
+        Cli.run(
+            ENV, ProviderRegistry.builtIn(), "classify", "--json", "--top", "3", dir.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.err()).contains("ignored 1 files that are not images");
+    JsonNode results = json.readTree(cli.out());
+    assertThat(results).hasSize(2);
+    JsonNode cat = results.get(0);
+    assertThat(cat.path("source").asText()).endsWith("a.jpg");
+    assertThat(cat.path("provider").asText()).isEqualTo("onnx");
+    assertThat(cat.path("top").path("label").asText()).isEqualTo("cat");
+    assertThat(cat.path("format").asText()).isEqualTo("image/jpeg");
+    assertThat(cat.path("labels").size()).isBetween(1, 3);
+    JsonNode reference = results.get(1);
+    assertThat(reference.path("source").asText()).endsWith("b.dat");
+    assertThat(reference.path("format").asText()).isEqualTo("image/png");
+    assertThat(reference.has("top")).isTrue();
+  }
+
+  @Test
+  void aNamedFileThatIsNotAnImageFailsWithExitCodeOne(@TempDir Path dir) throws Exception {
+    Path text = dir.resolve("notes.jpg");
+    Files.writeString(text, "not an image");
+    Cli cli =
+        Cli.run(ENV, ProviderRegistry.builtIn(), "classify", SAMPLE.toString(), text.toString());
+    assertThat(cli.exitCode()).isEqualTo(AutotagCommand.SOME_FAILED);
+    assertThat(cli.out()).contains("ERROR").contains("unsupported-type");
+    assertThat(cli.out()).contains("sample.jpg");
+  }
+
+  @Test
+  void urlsAreFetchedOnlyWhereThePolicyAllows() throws Exception {
+    byte[] sample = Files.readAllBytes(SAMPLE);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/cat.jpg",
+        exchange -> {
+          exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+          exchange.sendResponseHeaders(200, sample.length);
+          exchange.getResponseBody().write(sample);
+          exchange.close();
+        });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/cat.jpg";
+      // Loopback is an internal address: refused by default, as in the API.
+      Cli refused = Cli.run(ENV, ProviderRegistry.builtIn(), "classify", "--json", url);
+      assertThat(refused.exitCode()).isEqualTo(AutotagCommand.SOME_FAILED);
+      assertThat(json.readTree(refused.out()).get(0).path("error").path("code").asText())
+          .isEqualTo("url-forbidden-address");
+
+      Map<String, String> allowed =
+          Map.of("AUTOTAG_FETCH_ALLOWED_ENDPOINTS", "127.0.0.1:" + server.getAddress().getPort());
+      Cli fetched = Cli.run(allowed, ProviderRegistry.builtIn(), "classify", "--json", url);
+      assertThat(fetched.exitCode()).as(fetched.err()).isZero();
+      assertThat(json.readTree(fetched.out()).get(0).path("top").path("label").asText())
+          .isEqualTo("cat");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void usageAndConfigurationErrorsExitWithTwo() {
+    assertThat(Cli.run(ENV, ProviderRegistry.builtIn(), "classify").exitCode())
+        .isEqualTo(AutotagCommand.USAGE);
+    assertThat(Cli.run(ENV, ProviderRegistry.builtIn(), "frobnicate").exitCode())
+        .isEqualTo(AutotagCommand.USAGE);
+    Cli badProvider =
+        Cli.run(
+            Map.of("AUTOTAG_PROVIDER", "nope"),
+            ProviderRegistry.builtIn(),
+            "classify",
+            SAMPLE.toString());
+    assertThat(badProvider.exitCode()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(badProvider.err()).contains("AUTOTAG_PROVIDER");
+    assertThat(
+            new String(badProvider.out().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .isEmpty();
+  }
+}

@@ -1,0 +1,266 @@
+package io.autotag.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.testing.FakeClassifier;
+import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.TestImages;
+import java.awt.Color;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * {@code serve}'s stack in this JVM on ephemeral ports, with a scripted provider: uploads through
+ * the SDK and the {@code aws} CLI get tagged once each, the low-confidence one reaches the review
+ * queue, the API answers, and closing the stack closes every port.
+ */
+class ServeIT {
+
+  static final byte[] CAT = TestImages.jpeg(Color.ORANGE);
+  static final byte[] DOG = TestImages.png(Color.GRAY);
+  static final byte[] UNSURE = TestImages.jpeg(Color.BLUE);
+  static final FakeClassifier fake =
+      new FakeClassifier()
+          .answer(DOG, new Label("dog", 0.95))
+          .answer(UNSURE, new Label("cat", 0.2), new Label("dog", 0.1));
+  static LocalStack stack;
+  static AwsClients clients;
+  static final ObjectMapper json = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    stack =
+        LocalStack.start(
+            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+            ProviderRegistry.builtIn().with(fake.factory()));
+    clients =
+        LocalAws.clients(
+            Map.of(
+                "AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL_S3", stack.s3Endpoint().toString(),
+                "AWS_ENDPOINT_URL_SQS", stack.sqsEndpoint().toString()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void uploadsAreTaggedOnceAndTheUnsureOneIsQueuedForReview() throws Exception {
+    int before = fake.calls();
+    put("sdk/cat.jpg", CAT);
+    put("sdk/dog photo+1.png", DOG);
+    put("sdk/unsure ü.jpg", UNSURE);
+    put("sdk/notes.txt", "not an image".getBytes(StandardCharsets.UTF_8));
+
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("sdk/notes.txt").size() >= 2);
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("sdk/unsure ü.jpg").size() >= 2);
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("sdk/dog photo+1.png").size() >= 2);
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("sdk/cat.jpg").size() >= 2);
+    assertThat(tags("sdk/cat.jpg"))
+        .containsEntry("autotag:status", "classified")
+        .containsEntry("autotag:label", "cat");
+    assertThat(tags("sdk/dog photo+1.png")).containsEntry("autotag:label", "dog");
+    assertThat(tags("sdk/unsure ü.jpg")).containsEntry("autotag:status", "review");
+    assertThat(tags("sdk/notes.txt"))
+        .containsEntry("autotag:status", "skipped")
+        .containsEntry("autotag:reason", "unsupported-type");
+
+    List<Message> reviews = drain(stack.reviewQueueUrl());
+    assertThat(reviews).hasSize(1);
+    JsonNode review = json.readTree(reviews.getFirst().body());
+    assertThat(review.path("key").asText()).isEqualTo("sdk/unsure ü.jpg");
+    assertThat(review.path("reason").asText()).isEqualTo("low-confidence");
+
+    // Several bridge rounds later nothing was classified again: writing tags is not an upload.
+    Thread.sleep(1000);
+    assertThat(fake.calls() - before).isEqualTo(3);
+    assertThat(drain(stack.bufferDeadLetterQueueUrl())).isEmpty();
+  }
+
+  @Test
+  void anOverwriteIsANewObjectAndIsClassifiedAgain() {
+    put("overwrite/a.jpg", CAT);
+    Await.until(
+        Duration.ofSeconds(20),
+        "first tags",
+        () -> "cat".equals(tags("overwrite/a.jpg").get("autotag:label")));
+    put("overwrite/a.jpg", DOG);
+    Await.until(
+        Duration.ofSeconds(20),
+        "tags of the new content",
+        () -> "dog".equals(tags("overwrite/a.jpg").get("autotag:label")));
+  }
+
+  @Test
+  void uploadsWithTheAwsCliAreTagged(@TempDir Path dir) throws Exception {
+    Optional<Path> aws = onPath("aws");
+    org.junit.jupiter.api.Assumptions.assumeTrue(aws.isPresent(), "the aws CLI is not installed");
+    Path file = dir.resolve("cli cat.jpg");
+    Files.write(file, CAT);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                aws.get().toString(),
+                "--endpoint-url",
+                stack.s3Endpoint().toString(),
+                "s3",
+                "cp",
+                file.toString(),
+                "s3://" + stack.bucket() + "/awscli/cli cat.jpg")
+            .redirectErrorStream(true);
+    builder.environment().putAll(awsCliEnv());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("awscli/cli cat.jpg").size() >= 2);
+    ProcessBuilder read =
+        new ProcessBuilder(
+                aws.get().toString(),
+                "--endpoint-url",
+                stack.s3Endpoint().toString(),
+                "s3api",
+                "get-object-tagging",
+                "--bucket",
+                stack.bucket(),
+                "--key",
+                "awscli/cli cat.jpg")
+            .redirectErrorStream(true);
+    read.environment().putAll(awsCliEnv());
+    Process reader = read.start();
+    String tagging = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(reader.waitFor()).as(tagging).isZero();
+    assertThat(json.readTree(tagging).path("TagSet").toString())
+        .contains("\"autotag:status\"")
+        .contains("\"classified\"");
+  }
+
+  @Test
+  void theApiAnswersOverHttp() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(stack.apiUri().resolve("/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    HttpResponse<String> classify =
+        http.send(
+            HttpRequest.newBuilder(stack.apiUri().resolve("/classify"))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(DOG))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(classify.statusCode()).as(classify.body()).isEqualTo(200);
+    assertThat(json.readTree(classify.body()).path("top").path("label").asText()).isEqualTo("dog");
+    HttpResponse<String> notImage =
+        http.send(
+            HttpRequest.newBuilder(stack.apiUri().resolve("/classify"))
+                .header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(notImage.statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void closingTheStackClosesEveryPort() {
+    LocalStack second =
+        LocalStack.start(
+            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+            ProviderRegistry.builtIn().with(new FakeClassifier().factory()));
+    List<URI> endpoints = List.of(second.s3Endpoint(), second.sqsEndpoint(), second.apiUri());
+    assertThat(endpoints).allMatch(Await::listening);
+    second.close();
+    second.close(); // twice is harmless
+    assertThat(endpoints).noneMatch(Await::listening);
+  }
+
+  @Test
+  void aTakenPortFailsTheStartAndLeavesNothingRunning() {
+    LocalStack.Ports taken = new LocalStack.Ports(0, 0, stack.apiUri().getPort());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                LocalStack.start(
+                    LocalStack.Options.defaults().withPorts(taken),
+                    Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+                    ProviderRegistry.builtIn().with(new FakeClassifier().factory())))
+        .hasMessageContaining("API port");
+  }
+
+  static Map<String, String> awsCliEnv() {
+    return Map.of(
+        "AWS_ACCESS_KEY_ID", "test",
+        "AWS_SECRET_ACCESS_KEY", "test",
+        "AWS_DEFAULT_REGION", "us-east-1",
+        "AWS_REGION", "us-east-1");
+  }
+
+  static Optional<Path> onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static void put(String key, byte[] data) {
+    clients.s3().putObject(b -> b.bucket(stack.bucket()).key(key), RequestBody.fromBytes(data));
+  }
+
+  static Map<String, String> tags(String key) {
+    return clients.s3().getObjectTagging(b -> b.bucket(stack.bucket()).key(key)).tagSet().stream()
+        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+  }
+
+  static List<Message> drain(String queueUrl) {
+    List<Message> all = new java.util.ArrayList<>();
+    while (true) {
+      List<Message> batch =
+          clients
+              .sqs()
+              .receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+              .messages();
+      if (batch.isEmpty()) {
+        return all;
+      }
+      batch.forEach(
+          m ->
+              clients
+                  .sqs()
+                  .deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())));
+      all.addAll(batch);
+    }
+  }
+}

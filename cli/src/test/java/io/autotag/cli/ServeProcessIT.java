@@ -1,0 +1,113 @@
+package io.autotag.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.testing.LocalAws;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The built artifact as a user runs it: {@code java -jar target/autotag.jar serve
+ * --ephemeral-ports} in a child JVM with the real embedded model. An upload of {@code
+ * events/sample.jpg} gets tagged {@code cat}; SIGTERM (what Ctrl-C's shutdown path runs too) stops
+ * it, leaving no process and no open port.
+ */
+class ServeProcessIT {
+
+  static final Pattern ENDPOINT = Pattern.compile("^\\s+(S3|SQS|API)\\s+(http://\\S+)");
+
+  @Test
+  void theJarServesTagsAndStopsCleanly() throws Exception {
+    Path jar = Path.of("target/autotag.jar");
+    assertThat(jar).exists();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process process =
+        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "serve", "--ephemeral-ports")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      Map<String, URI> endpoints = new ConcurrentHashMap<>();
+      CountDownLatch ready = new CountDownLatch(1);
+      Thread reader =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try (BufferedReader lines =
+                        new BufferedReader(
+                            new InputStreamReader(
+                                process.getInputStream(), StandardCharsets.UTF_8))) {
+                      String line;
+                      while ((line = lines.readLine()) != null) {
+                        Matcher m = ENDPOINT.matcher(line);
+                        if (m.find()) {
+                          endpoints.put(m.group(1), URI.create(m.group(2)));
+                        }
+                        if (line.contains("Ctrl-C stops everything")) {
+                          ready.countDown();
+                        }
+                      }
+                    } catch (java.io.IOException e) {
+                      // The process ended.
+                    }
+                  });
+      assertThat(ready.await(90, TimeUnit.SECONDS)).as("serve printed its endpoints").isTrue();
+      assertThat(endpoints).containsKeys("S3", "SQS", "API");
+      assertThat(endpoints.values()).allMatch(Await::listening);
+
+      try (AwsClients clients =
+          LocalAws.clients(
+              Map.of(
+                  "AWS_REGION", "us-east-1",
+                  "AWS_ENDPOINT_URL_S3", endpoints.get("S3").toString(),
+                  "AWS_ENDPOINT_URL_SQS", endpoints.get("SQS").toString()))) {
+        byte[] sample = Files.readAllBytes(Path.of("../events/sample.jpg"));
+        clients
+            .s3()
+            .putObject(
+                b -> b.bucket(LocalStack.BUCKET).key("photos/cat.jpg"),
+                RequestBody.fromBytes(sample));
+        Await.until(
+            Duration.ofSeconds(60),
+            "the tagger's tags",
+            () -> tags(clients).containsKey("autotag:status"));
+        assertThat(tags(clients)).containsEntry("autotag:label", "cat");
+        assertThat(tags(clients).get("autotag:model")).startsWith("onnx/");
+      }
+      List<ProcessHandle> children = process.descendants().toList();
+      assertThat(children).as("serve starts no child processes").isEmpty();
+
+      process.destroy(); // SIGTERM: the shutdown hook closes the stack
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("serve stopped").isTrue();
+      reader.join(5000);
+      assertThat(endpoints.values()).noneMatch(Await::listening);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static Map<String, String> tags(AwsClients clients) {
+    return clients
+        .s3()
+        .getObjectTagging(b -> b.bucket(LocalStack.BUCKET).key("photos/cat.jpg"))
+        .tagSet()
+        .stream()
+        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+  }
+}

@@ -1,0 +1,106 @@
+package io.autotag.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.net.FetchException;
+import io.autotag.shared.secrets.SecretException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place exceptions become HTTP statuses. Every error body is stable JSON with a code, a
+ * message that is safe to show, and the request id; internal exception text goes to the log (with
+ * the request id), never to the caller.
+ */
+final class ErrorMapper {
+
+  private static final Logger log = LoggerFactory.getLogger(ErrorMapper.class);
+
+  private final ObjectMapper json;
+
+  ErrorMapper(ObjectMapper json) {
+    this.json = json;
+  }
+
+  ApiResponse toResponse(Throwable error, ApiRequest request, ErrorStyle style) {
+    ApiException api = classify(error);
+    if (api.status() >= 500) {
+      log.atError()
+          .setCause(error)
+          .addKeyValue("requestId", request.requestId())
+          .addKeyValue("path", request.path())
+          .addKeyValue("code", api.code())
+          .log("request failed");
+    } else {
+      log.atInfo()
+          .addKeyValue("requestId", request.requestId())
+          .addKeyValue("path", request.path())
+          .addKeyValue("status", api.status())
+          .addKeyValue("code", api.code())
+          .log("request refused");
+    }
+    return render(api, request.requestId(), style);
+  }
+
+  ApiResponse render(ApiException api, String requestId, ErrorStyle style) {
+    ObjectNode body = json.createObjectNode();
+    if (style == ErrorStyle.EINSTEIN) {
+      body.put("message", api.getMessage());
+    } else {
+      ObjectNode error = body.putObject("error");
+      error.put("code", api.code());
+      error.put("message", api.getMessage());
+      error.put("requestId", requestId);
+    }
+    ApiResponse response =
+        ApiResponse.json(api.status(), body.toString().getBytes(StandardCharsets.UTF_8));
+    if (api.status() == 401) {
+      response = response.withHeader("www-authenticate", "Bearer");
+    }
+    return response;
+  }
+
+  static ApiException classify(Throwable error) {
+    return switch (error) {
+      case ApiException api -> api;
+      case ClassificationException e -> fromClassification(e);
+      case FetchException e -> fromFetch(e);
+      case SecretException e ->
+          new ApiException(503, "auth-unavailable", "authentication is unavailable, try again");
+      default -> new ApiException(500, "internal-error", "internal error");
+    };
+  }
+
+  private static ApiException fromClassification(ClassificationException e) {
+    // The provider's message is written to be safe to show (see ClassificationException).
+    String message = e.getMessage() == null ? e.reason().code() : e.getMessage();
+    return switch (e.reason()) {
+      case UNSUPPORTED_TYPE -> new ApiException(415, "unsupported-media-type", message);
+      case EMPTY -> new ApiException(400, "empty-image", message);
+      case CORRUPT -> new ApiException(422, "corrupt-image", message);
+      case TOO_LARGE, TOO_MANY_PIXELS -> new ApiException(413, "payload-too-large", message);
+      case GONE -> new ApiException(404, "image-not-found", message);
+      case REJECTED -> new ApiException(422, "provider-rejected", message);
+      // Our credentials for the provider are wrong: not the caller's fault.
+      case UNAUTHORIZED ->
+          new ApiException(502, "provider-unauthorized", "the provider refused autotag's key");
+      case THROTTLED -> new ApiException(503, "provider-throttled", message);
+      case UNAVAILABLE -> new ApiException(503, "provider-unavailable", message);
+    };
+  }
+
+  private static ApiException fromFetch(FetchException e) {
+    return switch (e.kind()) {
+      case INVALID_URL -> new ApiException(400, "invalid-image-url", e.getMessage());
+      case FORBIDDEN_ADDRESS -> new ApiException(400, "image-url-forbidden", e.getMessage());
+      case TOO_MANY_REDIRECTS -> new ApiException(400, "image-url-redirects", e.getMessage());
+      case TOO_LARGE ->
+          new ApiException(413, "payload-too-large", "the image at the URL is too large");
+      case TIMEOUT -> new ApiException(504, "image-url-timeout", e.getMessage());
+      case HTTP_STATUS -> new ApiException(422, "image-url-failed", e.getMessage());
+      case NETWORK -> new ApiException(422, "image-url-unreachable", e.getMessage());
+    };
+  }
+}

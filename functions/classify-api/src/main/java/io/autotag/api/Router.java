@@ -1,0 +1,115 @@
+package io.autotag.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends each request to its route, authenticates it first where the route needs it, and turns any
+ * failure into an error response through the {@link ErrorMapper}. Unknown paths answer 404, known
+ * paths with the wrong method 405. Every response carries the request id in {@code x-request-id}.
+ *
+ * <pre>
+ * GET  /health                 liveness, no authentication
+ * POST /classify               autotag's own route
+ * POST /infer/classification   Roboflow Inference server
+ * POST /v2/vision/predict      Einstein Vision (errors as {"message": ...})
+ * POST /{dataset}/{version}    Roboflow hosted API (legacy)
+ * </pre>
+ */
+final class Router {
+
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+  private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final ApiKeyAuthenticator auth;
+  private final ClassifyRoute classify;
+  private final RoboflowRoutes roboflow;
+  private final EinsteinRoutes einstein;
+  private final ErrorMapper errors;
+
+  Router(
+      ApiKeyAuthenticator auth,
+      ClassifyRoute classify,
+      RoboflowRoutes roboflow,
+      EinsteinRoutes einstein,
+      ObjectMapper json) {
+    this.auth = auth;
+    this.classify = classify;
+    this.roboflow = roboflow;
+    this.einstein = einstein;
+    this.errors = new ErrorMapper(json);
+  }
+
+  ApiResponse dispatch(ApiRequest request) {
+    long start = System.nanoTime();
+    String path = normalise(request.path());
+    ErrorStyle style = path.equals("/v2/vision/predict") ? ErrorStyle.EINSTEIN : ErrorStyle.AUTOTAG;
+    ApiResponse response;
+    try {
+      response = route(request, path);
+    } catch (Exception e) {
+      response = errors.toResponse(e, request, style);
+    }
+    response = response.withHeader("x-request-id", request.requestId());
+    log.atInfo()
+        .addKeyValue("requestId", request.requestId())
+        .addKeyValue("method", request.method())
+        // The path only: a query may hold an api_key.
+        .addKeyValue("path", path)
+        .addKeyValue("status", response.status())
+        .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+        .log("request");
+    return response;
+  }
+
+  private ApiResponse route(ApiRequest request, String path) throws Exception {
+    String method = request.method();
+    switch (path) {
+      case "/health" -> {
+        requireMethod(method, "GET");
+        return ApiResponse.json(200, HEALTHY);
+      }
+      case "/classify" -> {
+        requireMethod(method, "POST");
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        return classify.handle(request);
+      }
+      case "/infer/classification" -> {
+        requireMethod(method, "POST");
+        return roboflow.infer(request);
+      }
+      case "/v2/vision/predict" -> {
+        requireMethod(method, "POST");
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        return einstein.predict(request);
+      }
+      default -> {
+        String[] segments = path.substring(1).split("/");
+        if (segments.length == 2 && !segments[0].isEmpty() && segments[1].matches("[0-9]+")) {
+          requireMethod(method, "POST");
+          auth.authenticate(
+              request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+          return roboflow.legacy(request, segments[0], segments[1]);
+        }
+        throw ApiException.notFound("not-found", "no route for " + method + " on this path");
+      }
+    }
+  }
+
+  private static void requireMethod(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new ApiException(405, "method-not-allowed", "use " + allowed + " on this path");
+    }
+  }
+
+  private static String normalise(String path) {
+    if (path.isEmpty()) {
+      return "/";
+    }
+    String p = path.startsWith("/") ? path : "/" + path;
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+}

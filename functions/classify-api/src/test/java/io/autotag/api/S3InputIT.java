@@ -1,0 +1,92 @@
+package io.autotag.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.robothy.s3.rest.LocalS3;
+import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.shared.classify.ImageInput;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * S3 inputs read by the function for providers that cannot take an S3 reference, against LocalS3 (a
+ * real S3 protocol server in this JVM): the bytes arrive, a missing object is 404, an object over
+ * the size cap is 413 without being read.
+ */
+class S3InputIT {
+
+  private static LocalS3 s3;
+  private static ApiWiring wiring;
+  private static ApiHandler handler;
+  private static final ScriptedClassifier CLASSIFIER = new ScriptedClassifier("scripted");
+  private static final byte[] PHOTO = TestApi.jpeg(20, 10);
+
+  @BeforeAll
+  static void start() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    s3 = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
+    s3.start();
+    wiring =
+        TestApi.wiring(
+            TestApi.env(
+                "AUTOTAG_API_S3_BUCKETS", "photos",
+                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port,
+                "AUTOTAG_FETCH_MAX_BYTES", "100000"),
+            CLASSIFIER);
+    handler = new ApiHandler(wiring);
+    var client = wiring.s3ForTests();
+    client.createBucket(b -> b.bucket("photos"));
+    client.putObject(b -> b.bucket("photos").key("cats/tom.jpg"), RequestBody.fromBytes(PHOTO));
+    client.putObject(
+        b -> b.bucket("photos").key("huge.jpg"), RequestBody.fromBytes(new byte[200_000]));
+  }
+
+  @AfterAll
+  static void stop() {
+    wiring.close();
+    s3.shutdown();
+  }
+
+  private static JsonNode classify(String location) {
+    String body = "{\"image\":{\"type\":\"s3\",\"value\":\"" + location + "\"}}";
+    return TestApi.invoke(
+        handler,
+        TestApi.v2(
+            "POST",
+            "/classify",
+            "",
+            TestApi.withKey("content-type", "application/json"),
+            body.getBytes(StandardCharsets.UTF_8),
+            false));
+  }
+
+  @Test
+  void readsAnAllowedObject() {
+    JsonNode response = classify("s3://photos/cats/tom.jpg");
+    assertThat(response.path("statusCode").asInt()).as(response.toString()).isEqualTo(200);
+    assertThat(((ImageInput.Bytes) CLASSIFIER.lastInput()).data()).isEqualTo(PHOTO);
+  }
+
+  @Test
+  void aMissingObjectIs404() {
+    JsonNode response = classify("s3://photos/nope.jpg");
+    assertThat(response.path("statusCode").asInt()).isEqualTo(404);
+    assertThat(TestApi.body(response).path("error").path("code").asText())
+        .isEqualTo("image-not-found");
+  }
+
+  @Test
+  void anObjectOverTheCapIs413() {
+    JsonNode response = classify("s3://photos/huge.jpg");
+    assertThat(response.path("statusCode").asInt()).isEqualTo(413);
+  }
+}

@@ -1,0 +1,237 @@
+package io.autotag.api;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.ClassifierFactory;
+import io.autotag.shared.classify.ProviderRegistry;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/** Shared pieces for the API tests: environment, wiring with fakes, events, images. */
+final class TestApi {
+
+  /** The key the sample events in {@code events/} carry. */
+  static final String KEY = "autotag-example-key";
+
+  static final String KEY_HASH = "a94386c950961b6d423f055e1f3f762c6cca1b30e69ec641189b4253ec398e2f";
+
+  static final Path EVENTS = Path.of("../../events");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private TestApi() {}
+
+  /** A working environment: default provider "scripted", the example key, plus overrides. */
+  static Map<String, String> env(String... overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_REGION", "eu-west-1");
+    env.put("AUTOTAG_PROVIDER", "scripted");
+    env.put("AUTOTAG_API_KEY_HASHES", KEY_HASH);
+    for (int i = 0; i < overrides.length; i += 2) {
+      env.put(overrides[i], overrides[i + 1]);
+    }
+    return env;
+  }
+
+  static ApiWiring wiring(Map<String, String> env, ScriptedClassifier... classifiers) {
+    ProviderRegistry registry =
+        ProviderRegistry.of(
+            Arrays.stream(classifiers).map(ScriptedClassifier::factory).toList().stream()
+                .map(ClassifierFactory.class::cast)
+                .toList());
+    return ApiWiring.create(
+        env,
+        registry,
+        settings ->
+            AwsClients.create(
+                settings,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
+  }
+
+  static ApiHandler handler(Map<String, String> env, ScriptedClassifier... classifiers) {
+    return new ApiHandler(wiring(env, classifiers));
+  }
+
+  /** Invokes the handler with an event and returns the API Gateway response JSON. */
+  static JsonNode invoke(ApiHandler handler, byte[] event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(event), out, new FakeContext());
+      return JSON.readTree(out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode invoke(ApiHandler handler, JsonNode event) {
+    return invoke(handler, event.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The parsed body of a response. */
+  static JsonNode body(JsonNode response) {
+    try {
+      return JSON.readTree(response.path("body").asText());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] sampleEvent(String name) {
+    try {
+      return Files.readAllBytes(EVENTS.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] png(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(Color.ORANGE);
+    g.fillRect(0, 0, width, height);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] jpeg(int width, int height) {
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(Color.BLUE);
+    g.fillRect(0, 0, width, height);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** A payload 2.0 event; a body is base64-encoded when {@code binary}. */
+  static ObjectNode v2(
+      String method,
+      String path,
+      String query,
+      Map<String, String> headers,
+      byte[] body,
+      boolean binary) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("version", "2.0");
+    event.put("routeKey", "$default");
+    event.put("rawPath", path);
+    event.put("rawQueryString", query);
+    ObjectNode h = event.putObject("headers");
+    headers.forEach(h::put);
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "req-test");
+    context.put("stage", "$default");
+    context.putObject("http").put("method", method).put("path", path);
+    if (body != null) {
+      event.put(
+          "body",
+          binary
+              ? Base64.getEncoder().encodeToString(body)
+              : new String(body, StandardCharsets.UTF_8));
+      event.put("isBase64Encoded", binary);
+    }
+    return event;
+  }
+
+  static Map<String, String> withKey(String... headers) {
+    Map<String, String> map = new HashMap<>();
+    map.put("authorization", "Bearer " + KEY);
+    for (int i = 0; i < headers.length; i += 2) {
+      map.put(headers[i], headers[i + 1]);
+    }
+    return map;
+  }
+
+  static final class FakeContext implements Context {
+    @Override
+    public String getAwsRequestId() {
+      return "lambda-req";
+    }
+
+    @Override
+    public String getLogGroupName() {
+      return "test";
+    }
+
+    @Override
+    public String getLogStreamName() {
+      return "test";
+    }
+
+    @Override
+    public String getFunctionName() {
+      return "classify-api";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+      return "1";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+      return "arn:aws:lambda:eu-west-1:123456789012:function:classify-api";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+      return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+      return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+      return 30_000;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+      return 1024;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+      return new LambdaLogger() {
+        @Override
+        public void log(String message) {}
+
+        @Override
+        public void log(byte[] message) {}
+      };
+    }
+  }
+}

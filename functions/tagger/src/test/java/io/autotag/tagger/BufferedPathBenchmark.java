@@ -1,0 +1,322 @@
+package io.autotag.tagger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.testing.FakeClassifier;
+import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.TestImages;
+import java.awt.Color;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Whole-path benchmark of buffered mode: N objects in LocalS3, their S3 notifications in an
+ * ElasticMQ buffer queue, and pollers that drain it the way Lambda's SQS event source does (batches
+ * of 10, partial batch failures, delete what succeeded), invoking the real {@link TaggerHandler}
+ * with a fake provider of fixed latency. Prints objects/s, the ratio of wall time to the ideal
+ * (objects x latency / concurrency), and the S3 and SQS calls the function made per object.
+ *
+ * <p>Run: {@code functions/tagger/benchmark.sh [objects] [latencyMs] [pollers] [concurrency]}.
+ */
+public final class BufferedPathBenchmark {
+
+  private static final ObjectMapper json = new ObjectMapper();
+
+  /** Counts the function's AWS calls by operation. */
+  static final class CallCounter implements ExecutionInterceptor {
+    final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+      String name =
+          attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)
+              + "."
+              + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      calls.computeIfAbsent(name, k -> new LongAdder()).increment();
+    }
+
+    long count(String name) {
+      LongAdder adder = calls.get(name);
+      return adder == null ? 0 : adder.sum();
+    }
+
+    long total(String service) {
+      return calls.entrySet().stream()
+          .filter(e -> e.getKey().startsWith(service + "."))
+          .mapToLong(e -> e.getValue().sum())
+          .sum();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    int objects = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+    int pollers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+    byte[] confident = Files.readAllBytes(Path.of("../../events/sample.jpg"));
+    byte[] unsure = TestImages.png(Color.MAGENTA);
+
+    try (LocalAws aws = LocalAws.start()) {
+      FakeClassifier classifier =
+          new FakeClassifier()
+              .latency(Duration.ofMillis(latencyMs))
+              .answer(confident, new Label("cat", 0.93))
+              .answer(unsure, new Label("bird", 0.2));
+      CallCounter counter = new CallCounter();
+      Map<String, String> env = new HashMap<>(aws.env());
+      env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
+      env.put("AUTOTAG_REVIEW_QUEUE_URL", aws.createQueue("bench-review"));
+      env.put("AUTOTAG_CONCURRENCY", Integer.toString(concurrency));
+      env.put("AUTOTAG_PRIMING", "false");
+      try (TaggerWiring wiring =
+          TaggerWiring.create(
+              env,
+              ProviderRegistry.builtIn().with(classifier.factory()),
+              settings -> counted(settings, counter),
+              Clock.systemUTC())) {
+        TaggerHandler handler = new TaggerHandler(wiring);
+        String warmBucket = "bench-warmup";
+        aws.createBucket(warmBucket, false);
+        run(aws, handler, warmBucket, 40, confident, unsure, pollers);
+        counter.calls.clear();
+
+        String bucket = "bench";
+        aws.createBucket(bucket, false);
+        int before = classifier.calls();
+        Result result = run(aws, handler, bucket, objects, confident, unsure, pollers);
+        int classified = classifier.calls() - before;
+
+        double ideal = (double) objects * latencyMs / (pollers * concurrency);
+        long reviewBatches = counter.count("Sqs.SendMessageBatch");
+        System.out.printf(
+            Locale.ROOT,
+            "objects=%d latency=%dms pollers=%d concurrency/invocation=%d%n"
+                + "wall=%.0fms ideal=%.0fms ratio=%.2f throughput=%.1f objects/s%n"
+                + "S3 calls/object=%.2f (%s)%n"
+                + "SQS calls by the function: %d SendMessageBatch for %d invocations with review"
+                + " items (%d review messages)%n"
+                + "invocations=%d classified=%d; mean per invocation: handler %.1fms, receive %.1fms%n",
+            objects,
+            latencyMs,
+            pollers,
+            concurrency,
+            result.wallMs,
+            ideal,
+            result.wallMs / ideal,
+            objects / (result.wallMs / 1000.0),
+            (double) counter.total("S3") / objects,
+            counter.calls.keySet().stream().filter(k -> k.startsWith("S3.")).sorted().toList(),
+            reviewBatches,
+            result.invocationsWithReview.get(),
+            result.reviewItems.get(),
+            result.invocations.get(),
+            classified,
+            result.handlerNanos.sum() / 1e6 / result.invocations.get(),
+            result.pollNanos.sum() / 1e6 / result.invocations.get());
+      }
+    }
+  }
+
+  record Result(
+      double wallMs,
+      AtomicInteger invocations,
+      AtomicInteger invocationsWithReview,
+      AtomicInteger reviewItems,
+      LongAdder handlerNanos,
+      LongAdder pollNanos) {}
+
+  static AwsClients counted(AwsSettings settings, CallCounter counter) {
+    return AwsClients.create(
+        settings,
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
+        List.of(counter));
+  }
+
+  static Result run(
+      LocalAws aws,
+      TaggerHandler handler,
+      String bucket,
+      int objects,
+      byte[] confident,
+      byte[] unsure,
+      int pollers)
+      throws Exception {
+    String queue = aws.createQueue(bucket + "-buffer");
+    Set<String> unsureKeys = new HashSet<>();
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < objects; i++) {
+      String key = "img/" + i + ".jpg";
+      boolean isUnsure = i % 5 == 0;
+      byte[] body = isUnsure ? unsure : confident;
+      if (isUnsure) {
+        unsureKeys.add(key);
+      }
+      String eTag =
+          aws.clients()
+              .s3()
+              .putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body))
+              .eTag()
+              .replace("\"", "");
+      bodies.add(notification(bucket, key, body.length, eTag));
+    }
+    for (int i = 0; i < bodies.size(); i += 10) {
+      List<String> chunk = bodies.subList(i, Math.min(bodies.size(), i + 10));
+      aws.clients()
+          .sqs()
+          .sendMessageBatch(
+              b ->
+                  b.queueUrl(queue)
+                      .entries(
+                          java.util.stream.IntStream.range(0, chunk.size())
+                              .mapToObj(
+                                  n ->
+                                      software.amazon.awssdk.services.sqs.model
+                                          .SendMessageBatchRequestEntry.builder()
+                                          .id("m" + n)
+                                          .messageBody(chunk.get(n))
+                                          .build())
+                              .toList()));
+    }
+
+    AtomicInteger remaining = new AtomicInteger(objects);
+    AtomicInteger invocations = new AtomicInteger();
+    AtomicInteger withReview = new AtomicInteger();
+    AtomicInteger reviewItems = new AtomicInteger();
+    LongAdder handlerNanos = new LongAdder();
+    LongAdder pollNanos = new LongAdder();
+    ExecutorService pool = Executors.newFixedThreadPool(pollers);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int p = 0; p < pollers; p++) {
+      futures.add(
+          pool.submit(
+              () -> {
+                while (remaining.get() > 0) {
+                  long polled = System.nanoTime();
+                  List<Message> batch =
+                      aws.clients()
+                          .sqs()
+                          .receiveMessage(
+                              b ->
+                                  b.queueUrl(queue)
+                                      .maxNumberOfMessages(10)
+                                      .waitTimeSeconds(1)
+                                      .messageSystemAttributeNamesWithStrings("All"))
+                          .messages();
+                  if (batch.isEmpty()) {
+                    continue;
+                  }
+                  long invoked = System.nanoTime();
+                  pollNanos.add(invoked - polled);
+                  JsonNode response = invoke(handler, sqsEvent(batch));
+                  handlerNanos.add(System.nanoTime() - invoked);
+                  invocations.incrementAndGet();
+                  long unsureInBatch =
+                      batch.stream()
+                          .filter(
+                              m -> unsureKeys.stream().anyMatch(k -> m.body().contains(k + "\"")))
+                          .count();
+                  if (unsureInBatch > 0) {
+                    withReview.incrementAndGet();
+                    reviewItems.addAndGet((int) unsureInBatch);
+                  }
+                  Set<String> failed = new HashSet<>(response.findValuesAsText("itemIdentifier"));
+                  List<Message> done =
+                      batch.stream().filter(m -> !failed.contains(m.messageId())).toList();
+                  aws.clients()
+                      .sqs()
+                      .deleteMessageBatch(
+                          b ->
+                              b.queueUrl(queue)
+                                  .entries(
+                                      done.stream()
+                                          .map(
+                                              m ->
+                                                  software.amazon.awssdk.services.sqs.model
+                                                      .DeleteMessageBatchRequestEntry.builder()
+                                                      .id(m.messageId())
+                                                      .receiptHandle(m.receiptHandle())
+                                                      .build())
+                                          .toList()));
+                  remaining.addAndGet(-done.size());
+                }
+                return null;
+              }));
+    }
+    for (Future<?> future : futures) {
+      future.get();
+    }
+    double wallMs = (System.nanoTime() - start) / 1e6;
+    pool.shutdown();
+    return new Result(wallMs, invocations, withReview, reviewItems, handlerNanos, pollNanos);
+  }
+
+  static String notification(String bucket, String key, long size, String eTag) {
+    ObjectNode event = json.createObjectNode();
+    ObjectNode record = event.putArray("Records").addObject();
+    record.put("eventSource", "aws:s3").put("eventName", "ObjectCreated:Put");
+    ObjectNode s3 = record.putObject("s3");
+    s3.putObject("bucket").put("name", bucket);
+    s3.putObject("object").put("key", key).put("size", size).put("eTag", eTag);
+    return event.toString();
+  }
+
+  static ObjectNode sqsEvent(List<Message> messages) {
+    ObjectNode event = json.createObjectNode();
+    ArrayNode records = event.putArray("Records");
+    for (Message message : messages) {
+      ObjectNode record = records.addObject();
+      record.put("messageId", message.messageId());
+      record.put("body", message.body());
+      record
+          .putObject("attributes")
+          .put(
+              "ApproximateReceiveCount",
+              message.attributesAsStrings().getOrDefault("ApproximateReceiveCount", "1"));
+      record.put("eventSource", "aws:sqs");
+    }
+    return event;
+  }
+
+  static JsonNode invoke(TaggerHandler handler, ObjectNode event) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      handler.handleRequest(
+          new ByteArrayInputStream(json.writeValueAsBytes(event)), out, new TestContext("bench"));
+      return json.readTree(out.toByteArray());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package io.autotag.shared.image;
+
+import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
+import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.FailureReason;
+import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ImageSize;
+import java.awt.Graphics2D;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes untrusted image bytes for a model, safely. The format comes from the magic bytes; the
+ * dimensions from the header, checked against a pixel limit before any pixel is decoded (a
+ * decompression bomb is a tiny file that declares a huge image); the pixels are decoded subsampled
+ * so that the result is only as large as the model needs, which keeps memory bounded whatever the
+ * file declares. JPEG and WebP go through the TwelveMonkeys ImageIO plugins (CMYK/YCCK JPEG, lossy
+ * and lossless WebP); PNG, GIF and BMP through the JDK's readers.
+ *
+ * <p>Every failure is a permanent {@link ClassificationException}: {@link
+ * FailureReason#UNSUPPORTED_TYPE} for bytes that are not an image or are a format this decoder does
+ * not read, {@link FailureReason#CORRUPT} for truncated or damaged data, {@link
+ * FailureReason#TOO_MANY_PIXELS} above the limit, {@link FailureReason#EMPTY} for no bytes.
+ * Messages never contain image data. Instances are immutable and thread-safe; each call uses its
+ * own reader.
+ */
+public final class ImageDecoder {
+
+  /** 100 megapixels: a large camera photo passes, a decompression bomb does not. */
+  public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+
+  /** The formats this decoder reads. */
+  public static final Set<ImageFormat> FORMATS =
+      Set.copyOf(
+          EnumSet.of(
+              ImageFormat.JPEG,
+              ImageFormat.PNG,
+              ImageFormat.GIF,
+              ImageFormat.BMP,
+              ImageFormat.WEBP));
+
+  private static final int WHITE = 0xFFFFFF;
+  private static final ImageReaderSpi JPEG_SPI = new JPEGImageReaderSpi();
+  private static final ImageReaderSpi WEBP_SPI = new WebPImageReaderSpi();
+
+  static {
+    // Register explicitly rather than trusting the class-path scan: in Lambda the function's jars
+    // are not on the system class path that ImageIO scans at first use, and the JPEG plugin finds
+    // the JDK reader it delegates to only once registered.
+    IIORegistry registry = IIORegistry.getDefaultInstance();
+    registry.registerServiceProvider(JPEG_SPI, ImageReaderSpi.class);
+    registry.registerServiceProvider(WEBP_SPI, ImageReaderSpi.class);
+  }
+
+  private final long maxPixels;
+
+  private ImageDecoder(long maxPixels) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("maxPixels must be positive");
+    }
+    this.maxPixels = maxPixels;
+  }
+
+  public static ImageDecoder create() {
+    return new ImageDecoder(DEFAULT_MAX_PIXELS);
+  }
+
+  /** A decoder that refuses images whose header declares more than {@code maxPixels} pixels. */
+  public static ImageDecoder create(long maxPixels) {
+    return new ImageDecoder(maxPixels);
+  }
+
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /**
+   * Decodes the whole image at full size (subject to the pixel limit). Prefer {@link
+   * #decode(byte[], int, int)} for a model with a fixed input size.
+   */
+  public DecodedImage decode(byte[] data) throws ClassificationException {
+    return decode(data, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Decodes the image, upright, subsampled by the largest whole factor that still leaves it at
+   * least {@code minWidth x minHeight} (or full size when it is smaller than that).
+   */
+  public DecodedImage decode(byte[] data, int minWidth, int minHeight)
+      throws ClassificationException {
+    if (data.length == 0) {
+      throw new ClassificationException(FailureReason.EMPTY, "the image has no bytes");
+    }
+    Optional<ImageFormat> sniffed = ImageFormat.sniff(data);
+    if (sniffed.isEmpty()) {
+      throw new ClassificationException(
+          FailureReason.UNSUPPORTED_TYPE, "not an image: unrecognised file signature");
+    }
+    ImageFormat format = sniffed.get();
+    if (!FORMATS.contains(format)) {
+      throw new ClassificationException(
+          FailureReason.UNSUPPORTED_TYPE, "unsupported image format " + format.mediaType());
+    }
+    ImageReader reader = readerFor(format);
+    List<String> warnings = new ArrayList<>();
+    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+      reader.setInput(in, true, true);
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      if (width <= 0 || height <= 0) {
+        throw corrupt(format, null);
+      }
+      if ((long) width * height > maxPixels) {
+        throw new ClassificationException(
+            FailureReason.TOO_MANY_PIXELS,
+            "image is "
+                + width
+                + "x"
+                + height
+                + " pixels, above the limit of "
+                + maxPixels
+                + " pixels");
+      }
+      int orientation = format == ImageFormat.JPEG ? ExifOrientation.read(data) : 1;
+      boolean swap = ExifOrientation.swapsAxes(orientation);
+      // The minimum applies to the upright image: swap it back into the stored orientation.
+      int step =
+          subsampling(width, height, swap ? minHeight : minWidth, swap ? minWidth : minHeight);
+      ImageReadParam param = reader.getDefaultReadParam();
+      if (step > 1) {
+        param.setSourceSubsampling(step, step, 0, 0);
+      }
+      reader.addIIOReadWarningListener(warningCollector(warnings));
+      BufferedImage image = reader.read(0, param);
+      if (warnings.stream().anyMatch(ImageDecoder::meansTruncated)) {
+        // The JPEG readers report a truncated file as a warning and fill the rest with grey.
+        throw corrupt(format, null);
+      }
+      int w = image.getWidth();
+      int h = image.getHeight();
+      int[] rgb = ExifOrientation.apply(toRgb(image), w, h, orientation);
+      return new DecodedImage(
+          swap ? h : w, swap ? w : h, rgb, new ImageSize(width, height), format);
+    } catch (ClassificationException e) {
+      throw e;
+    } catch (IOException e) {
+      throw corrupt(format, e);
+    } catch (RuntimeException e) {
+      // Decoders signal some damaged streams with unchecked exceptions (array bounds, illegal
+      // state); for an untrusted file that is still "damaged", not a bug of ours.
+      throw corrupt(format, e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** Reads only the header: the declared size, without decoding pixels or checking the limit. */
+  public ImageSize size(byte[] data) throws ClassificationException {
+    ImageFormat format =
+        ImageFormat.sniff(data)
+            .filter(FORMATS::contains)
+            .orElseThrow(
+                () ->
+                    new ClassificationException(
+                        FailureReason.UNSUPPORTED_TYPE, "not a supported image"));
+    ImageReader reader = readerFor(format);
+    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+      reader.setInput(in, true, true);
+      return new ImageSize(reader.getWidth(0), reader.getHeight(0));
+    } catch (IOException | RuntimeException e) {
+      throw corrupt(format, e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  static int subsampling(int width, int height, int minWidth, int minHeight) {
+    int byWidth = Math.max(1, width / Math.max(1, minWidth));
+    int byHeight = Math.max(1, height / Math.max(1, minHeight));
+    return Math.min(byWidth, byHeight);
+  }
+
+  private static ImageReader readerFor(ImageFormat format) throws ClassificationException {
+    try {
+      return switch (format) {
+        case JPEG -> JPEG_SPI.createReaderInstance();
+        case WEBP -> WEBP_SPI.createReaderInstance();
+        default -> {
+          Iterator<ImageReader> readers =
+              ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+          if (!readers.hasNext()) {
+            throw new ClassificationException(
+                FailureReason.UNSUPPORTED_TYPE, "no decoder for " + format.mediaType());
+          }
+          yield readers.next();
+        }
+      };
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create an image reader", e);
+    }
+  }
+
+  private static IIOReadWarningListener warningCollector(List<String> warnings) {
+    return (source, warning) -> warnings.add(warning);
+  }
+
+  /**
+   * Whether a reader warning means missing data. Other warnings (a CMYK JPEG without an ICC
+   * profile, stray bytes between markers) still leave a usable picture.
+   */
+  static boolean meansTruncated(String warning) {
+    String w = warning.toLowerCase(Locale.ROOT);
+    return w.contains("truncated") || w.contains("premature end");
+  }
+
+  private static ClassificationException corrupt(ImageFormat format, Throwable cause) {
+    return new ClassificationException(
+        FailureReason.CORRUPT,
+        "the " + format.mediaType() + " image is truncated or damaged",
+        cause);
+  }
+
+  /**
+   * Packed {@code 0xRRGGBB} pixels, alpha composited on white. The common layouts (JPEG's 3-byte
+   * BGR, 8-bit grey, int RGB/ARGB, 4-byte ABGR) are read straight from the raster; the rest are
+   * drawn through Java 2D, which converts any colour model.
+   */
+  static int[] toRgb(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int n = w * h;
+    Raster raster = image.getRaster();
+    boolean packed =
+        raster.getMinX() == 0
+            && raster.getMinY() == 0
+            && raster.getSampleModelTranslateX() == 0
+            && raster.getSampleModelTranslateY() == 0;
+    switch (image.getType()) {
+      case BufferedImage.TYPE_INT_RGB -> {
+        if (packed) {
+          int[] src = ((DataBufferInt) raster.getDataBuffer()).getData();
+          int[] out = new int[n];
+          for (int i = 0; i < n; i++) {
+            out[i] = src[i] & WHITE;
+          }
+          return out;
+        }
+      }
+      case BufferedImage.TYPE_INT_ARGB -> {
+        if (packed) {
+          int[] src = ((DataBufferInt) raster.getDataBuffer()).getData();
+          int[] out = new int[n];
+          for (int i = 0; i < n; i++) {
+            out[i] = overWhite(src[i]);
+          }
+          return out;
+        }
+      }
+      case BufferedImage.TYPE_3BYTE_BGR -> {
+        if (packed) {
+          byte[] src = ((DataBufferByte) raster.getDataBuffer()).getData();
+          int[] out = new int[n];
+          for (int i = 0, j = 0; i < n; i++, j += 3) {
+            out[i] = (src[j + 2] & 0xFF) << 16 | (src[j + 1] & 0xFF) << 8 | (src[j] & 0xFF);
+          }
+          return out;
+        }
+      }
+      case BufferedImage.TYPE_4BYTE_ABGR -> {
+        if (packed) {
+          byte[] src = ((DataBufferByte) raster.getDataBuffer()).getData();
+          int[] out = new int[n];
+          for (int i = 0, j = 0; i < n; i++, j += 4) {
+            int argb =
+                (src[j] & 0xFF) << 24
+                    | (src[j + 3] & 0xFF) << 16
+                    | (src[j + 2] & 0xFF) << 8
+                    | (src[j + 1] & 0xFF);
+            out[i] = overWhite(argb);
+          }
+          return out;
+        }
+      }
+      default -> {
+        // handled below
+      }
+    }
+    ColorModel model = image.getColorModel();
+    if (model instanceof ComponentColorModel
+        && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+      return grey(raster, model, w, h);
+    }
+    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = rgb.createGraphics();
+    try {
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(0, 0, w, h);
+      g.drawImage(image, 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
+  }
+
+  /**
+   * Grey images (8 or 16 bit, with or without alpha) read sample by sample: drawing them through
+   * Java 2D would treat the grey values as linear light and brighten them.
+   */
+  private static int[] grey(Raster raster, ColorModel model, int w, int h) {
+    int bits = model.getComponentSize(0);
+    int max = (1 << bits) - 1;
+    boolean alpha = model.hasAlpha();
+    int alphaMax = alpha ? (1 << model.getComponentSize(1)) - 1 : 1;
+    int[] out = new int[w * h];
+    int[] row = new int[w];
+    int[] alphaRow = alpha ? new int[w] : null;
+    for (int y = 0; y < h; y++) {
+      raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
+      if (alpha) {
+        raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 1, alphaRow);
+      }
+      for (int x = 0; x < w; x++) {
+        int v = (int) ((row[x] * 255L + max / 2) / max);
+        if (alpha) {
+          int a = (int) ((alphaRow[x] * 255L + alphaMax / 2) / alphaMax);
+          v = (v * a + 255 * (255 - a) + 127) / 255;
+        }
+        out[y * w + x] = v << 16 | v << 8 | v;
+      }
+    }
+    return out;
+  }
+
+  private static int overWhite(int argb) {
+    int a = argb >>> 24;
+    if (a == 255) {
+      return argb & WHITE;
+    }
+    int r = ((argb >> 16 & 0xFF) * a + 255 * (255 - a) + 127) / 255;
+    int g = ((argb >> 8 & 0xFF) * a + 255 * (255 - a) + 127) / 255;
+    int b = ((argb & 0xFF) * a + 255 * (255 - a) + 127) / 255;
+    return r << 16 | g << 8 | b;
+  }
+}

@@ -1,0 +1,91 @@
+package io.autotag.shared.provider.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.ClassifierContract;
+import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.config.Settings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared classifier contract against the default configuration: the bundled COCO-80 detector,
+ * multi-label. Like every embedded model it cannot be scripted, so the scripted tests are skipped.
+ */
+class Coco80ContractTest extends ClassifierContract {
+
+  private static OnnxClassifier classifier;
+
+  @BeforeAll
+  static void load() {
+    Settings settings = Settings.of(Map.of());
+    classifier = (OnnxClassifier) OnnxClassifierFactory.create().create(settings, null);
+    settings.check();
+  }
+
+  @AfterAll
+  static void close() {
+    classifier.close();
+  }
+
+  @Test
+  void theDefaultsAreTheMeasuredOnes() {
+    assertThat(classifier.options())
+        .isEqualTo(new InferenceOptions(InferenceOptions.Resize.STRETCH, 0.4, false));
+    assertThat(classifier.options().passes()).hasSize(2);
+    assertThat(classifier.capabilities().formats())
+        .containsExactlyInAnyOrder(
+            ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.BMP, ImageFormat.WEBP);
+  }
+
+  @Test
+  void anImageWithNoObjectGetsNoConfidentLabel() throws Exception {
+    // A clear sky: a smooth blue-to-white gradient, nothing COCO in it.
+    BufferedImage sky = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 480; y++) {
+      int t = y * 255 / 479;
+      int rgb = (70 + t * 185 / 255) << 16 | (130 + t * 125 / 255) << 8 | 230 + t * 25 / 255;
+      for (int x = 0; x < 640; x++) {
+        sky.setRGB(x, y, rgb);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(sky, "png", png);
+
+    Classification c = classifier.classify(ImageInput.Bytes.of(png.toByteArray()));
+
+    assertThat(c.multiLabel()).isTrue();
+    assertThat(c.labels()).isNotEmpty();
+    assertThat(c.topConfidence()).as("top label %s", c.top()).isLessThan(0.3);
+  }
+
+  @Override
+  protected Classifier classifier() {
+    return classifier;
+  }
+
+  @Override
+  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
+    return false;
+  }
+
+  @Override
+  protected boolean scriptFailure(ScriptedFailure failure) {
+    return false;
+  }
+
+  @Override
+  protected List<Boolean> multiLabelModes() {
+    return List.of(true);
+  }
+}
