@@ -49,7 +49,8 @@ h_ms=$(cut -d' ' -f1 "$work/handler.runs" | median)
 m_ms=$(cut -d' ' -f1 "$work/minimal.runs" | median)
 h_rss=$(cut -d' ' -f2 "$work/handler.runs" | median)
 m_rss=$(cut -d' ' -f2 "$work/minimal.runs" | median)
-echo "handler output (last run): $(tail -c 300 "$work/handler.out")"
+echo "handler output (last run): $(tail -n 1 "$work/handler.out")"
+echo "handler $(grep '^timing:' "$work/handler.err" | tail -n 1) (last run)"
 echo
 echo "| program | median wall ms ($runs runs) | median peak RSS MB |"
 echo "|---|---|---|"

@@ -108,14 +108,46 @@ public final class BufferedPathBenchmark {
         TaggerHandler handler = new TaggerHandler(wiring);
         String warmBucket = "bench-warmup";
         aws.createBucket(warmBucket, false);
-        run(aws, handler, warmBucket, 40, confident, unsure, pollers);
+        BareConsumer bare =
+            new BareConsumer(
+                aws, env.get("AUTOTAG_REVIEW_QUEUE_URL"), latencyMs, concurrency, unsure.length);
+        // Warm both paths (JIT, connections) before measuring either.
+        run(
+            aws,
+            batch -> invoke(handler, sqsEvent(batch)),
+            warmBucket,
+            60,
+            confident,
+            unsure,
+            pollers);
+        aws.createBucket("bench-warmup-bare", false);
+        run(aws, bare::consume, "bench-warmup-bare", 60, confident, unsure, pollers);
         counter.calls.clear();
 
         String bucket = "bench";
         aws.createBucket(bucket, false);
         int before = classifier.calls();
-        Result result = run(aws, handler, bucket, objects, confident, unsure, pollers);
+        long cpuBefore = processCpuNanos();
+        Result result =
+            run(
+                aws,
+                batch -> invoke(handler, sqsEvent(batch)),
+                bucket,
+                objects,
+                confident,
+                unsure,
+                pollers);
+        double cpuMs = (processCpuNanos() - cpuBefore) / 1e6;
         int classified = classifier.calls() - before;
+
+        // Baseline, same run and servers: the same S3 and SQS calls made straight from the SDK with
+        // the same concurrency and a sleep for the provider, without autotag's code.
+        aws.createBucket("bench-bare", false);
+        long bareCpuBefore = processCpuNanos();
+        Result baseline =
+            run(aws, bare::consume, "bench-bare", objects, confident, unsure, pollers);
+        double bareCpuMs = (processCpuNanos() - bareCpuBefore) / 1e6;
+        bare.close();
 
         double ideal = (double) objects * latencyMs / (pollers * concurrency);
         long reviewBatches = counter.count("Sqs.SendMessageBatch");
@@ -126,7 +158,10 @@ public final class BufferedPathBenchmark {
                 + "S3 calls/object=%.2f (%s)%n"
                 + "SQS calls by the function: %d SendMessageBatch for %d invocations with review"
                 + " items (%d review messages)%n"
-                + "invocations=%d classified=%d; mean per invocation: handler %.1fms, receive %.1fms%n",
+                + "invocations=%d classified=%d; mean per invocation: handler %.1fms, receive %.1fms%n"
+                + "process CPU: %.1f ms/object (2 cores available)%n"
+                + "baseline (bare SDK calls, same servers): wall=%.0fms, %.1f ms CPU/object;"
+                + " autotag/baseline wall ratio=%.2f%n",
             objects,
             latencyMs,
             pollers,
@@ -143,7 +178,11 @@ public final class BufferedPathBenchmark {
             result.invocations.get(),
             classified,
             result.handlerNanos.sum() / 1e6 / result.invocations.get(),
-            result.pollNanos.sum() / 1e6 / result.invocations.get());
+            result.pollNanos.sum() / 1e6 / result.invocations.get(),
+            cpuMs / objects,
+            baseline.wallMs,
+            bareCpuMs / objects,
+            result.wallMs / baseline.wallMs);
       }
     }
   }
@@ -165,7 +204,7 @@ public final class BufferedPathBenchmark {
 
   static Result run(
       LocalAws aws,
-      TaggerHandler handler,
+      java.util.function.Function<List<Message>, JsonNode> consumer,
       String bucket,
       int objects,
       byte[] confident,
@@ -239,7 +278,7 @@ public final class BufferedPathBenchmark {
                   }
                   long invoked = System.nanoTime();
                   pollNanos.add(invoked - polled);
-                  JsonNode response = invoke(handler, sqsEvent(batch));
+                  JsonNode response = consumer.apply(batch);
                   handlerNanos.add(System.nanoTime() - invoked);
                   invocations.incrementAndGet();
                   long unsureInBatch =
@@ -280,6 +319,87 @@ public final class BufferedPathBenchmark {
     double wallMs = (System.nanoTime() - start) / 1e6;
     pool.shutdown();
     return new Result(wallMs, invocations, withReview, reviewItems, handlerNanos, pollNanos);
+  }
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * The least any implementation must do per object on the same servers: read the tags, read the
+   * object, wait for the provider, write the tags; then one SendMessageBatch for the batch's review
+   * items. Plain SDK calls, no parsing beyond the key, no merging, no logging.
+   */
+  static final class BareConsumer implements AutoCloseable {
+    private final LocalAws aws;
+    private final String reviewQueue;
+    private final int latencyMs;
+    private final int unsureLength;
+    private final ExecutorService workers;
+
+    BareConsumer(
+        LocalAws aws, String reviewQueue, int latencyMs, int concurrency, int unsureLength) {
+      this.aws = aws;
+      this.reviewQueue = reviewQueue;
+      this.latencyMs = latencyMs;
+      this.unsureLength = unsureLength;
+      this.workers = Executors.newFixedThreadPool(concurrency);
+    }
+
+    JsonNode consume(List<Message> batch) {
+      try {
+        List<Future<Boolean>> unsure = new ArrayList<>();
+        for (Message message : batch) {
+          JsonNode object = json.readTree(message.body()).at("/Records/0/s3");
+          String bucket = object.at("/bucket/name").asText();
+          String key = object.at("/object/key").asText();
+          unsure.add(
+              workers.submit(
+                  () -> {
+                    aws.clients().s3().getObjectTagging(b -> b.bucket(bucket).key(key));
+                    byte[] body =
+                        aws.clients()
+                            .s3()
+                            .getObjectAsBytes(b -> b.bucket(bucket).key(key))
+                            .asByteArray();
+                    Thread.sleep(latencyMs);
+                    aws.clients()
+                        .s3()
+                        .putObjectTagging(
+                            b ->
+                                b.bucket(bucket)
+                                    .key(key)
+                                    .tagging(
+                                        t -> t.tagSet(x -> x.key("autotag:label").value("cat"))));
+                    return body.length == unsureLength;
+                  }));
+        }
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> reviews =
+            new ArrayList<>();
+        for (int i = 0; i < unsure.size(); i++) {
+          if (unsure.get(i).get()) {
+            reviews.add(
+                software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                    .id("r" + i)
+                    .messageBody("{\"key\":\"" + i + "\"}")
+                    .build());
+          }
+        }
+        if (!reviews.isEmpty()) {
+          aws.clients().sqs().sendMessageBatch(b -> b.queueUrl(reviewQueue).entries(reviews));
+        }
+        return json.readTree("{\"batchItemFailures\":[]}");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      workers.shutdownNow();
+    }
   }
 
   static String notification(String bucket, String key, long size, String eTag) {

@@ -33,6 +33,6 @@ public record ProviderCapabilities(
 
   /** The largest object this provider can classify one way or another. */
   public long maxObjectBytes() {
-    return acceptsS3Reference ? Math.max(maxBytes, maxReferenceBytes) : maxBytes;
+    return acceptsS3Reference || acceptsUrl ? Math.max(maxBytes, maxReferenceBytes) : maxBytes;
   }
 }

@@ -152,6 +152,7 @@ public final class ImageDecoder {
       if (step > 1) {
         param.setSourceSubsampling(step, step, 0, 0);
       }
+
       reader.addIIOReadWarningListener(warningCollector(warnings));
       BufferedImage image = reader.read(0, param);
       if (warnings.stream().anyMatch(ImageDecoder::meansTruncated)) {

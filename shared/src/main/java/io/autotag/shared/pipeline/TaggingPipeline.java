@@ -167,7 +167,7 @@ public final class TaggingPipeline implements AutoCloseable {
             && settings.presignedUrls()
             && capabilities.acceptsUrl()
             && size > 0
-            && size <= capabilities.maxBytes();
+            && size <= capabilities.maxReferenceBytes();
     if (byReference || byUrl) {
       // The provider reads the object itself: only its magic bytes cross the wire here.
       S3Objects.Head head = objects.head(ref);

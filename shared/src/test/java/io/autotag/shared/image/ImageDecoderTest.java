@@ -14,8 +14,14 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +62,44 @@ class ImageDecoderTest {
     assertThat(image.format()).isEqualTo(ImageFormat.JPEG);
     assertClose(image.rgbAt(8, 16), RED);
     assertClose(image.rgbAt(56, 16), BLUE);
+  }
+
+  @Test
+  void decodesProgressiveJpegToItsFinalPass() throws Exception {
+    BufferedImage picture = new BufferedImage(96, 64, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 96; x++) {
+        picture.setRGB(x, y, (x * 2) << 16 | (y * 3) << 8 | ((x + y) % 256));
+      }
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new IIOImage(picture, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    byte[] progressive = out.toByteArray();
+    // Every scan rendered, the JDK's way: the reference for the final image.
+    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(progressive));
+
+    DecodedImage image = decoder.decode(progressive);
+
+    assertThat(image.width()).isEqualTo(96);
+    int worst = 0;
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 96; x++) {
+        worst = Math.max(worst, channelDifference(image.rgbAt(x, y), reference.getRGB(x, y)));
+      }
+    }
+    // The final image, not an early pass (an early pass is blocky: off by tens of levels). Asking
+    // ImageIO for the final pass only would be about 4x faster, but libjpeg then applies block
+    // smoothing meant for incomplete scans to the complete image (measured: mean error 7.7 levels
+    // on a real photo), so the decoder renders every pass.
+    assertThat(worst).isZero();
   }
 
   @Test
@@ -304,6 +348,14 @@ class ImageDecoderTest {
   void sizeReadsOnlyTheHeader() throws Exception {
     assertThat(decoder.size(TestPictures.pngBomb(50_000, 40_000)))
         .isEqualTo(new ImageSize(50_000, 40_000));
+  }
+
+  private static int channelDifference(int a, int b) {
+    int worst = 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+      worst = Math.max(worst, Math.abs((a >> shift & 0xFF) - (b >> shift & 0xFF)));
+    }
+    return worst;
   }
 
   private static void assertClose(int actual, int expected) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderCapabilities;
+import io.autotag.shared.provider.HostedInputs;
 import io.autotag.shared.provider.http.Multipart;
 import io.autotag.shared.provider.http.ProviderHttp;
 import io.autotag.shared.provider.http.Retrier;
@@ -121,23 +121,8 @@ public final class EinsteinClassifier implements Classifier {
   }
 
   private ImageInput prepare(ImageInput image) throws ClassificationException {
-    if (image.format().isPresent() && !capabilities.accepts(image.format().get())) {
-      throw new ClassificationException(
-          FailureReason.UNSUPPORTED_TYPE,
-          NAME + " does not take " + image.format().get().mediaType());
-    }
-    return switch (image) {
-      case ImageInput.Bytes bytes -> {
-        if (bytes.data().length == 0) {
-          throw new ClassificationException(FailureReason.EMPTY, "the image is empty");
-        }
-        yield settings.downscaling().fit(bytes, settings.maxBytes(), NAME);
-      }
-      case ImageInput.Url url -> url;
-      case ImageInput.S3Object s3 ->
-          throw new ClassificationException(
-              FailureReason.REJECTED, NAME + " cannot read S3 objects; send bytes or a URL");
-    };
+    return HostedInputs.bytesOrUrl(
+        image, capabilities, settings.downscaling(), settings.maxBytes(), NAME);
   }
 
   private Multipart body(ImageInput input, String sampleId) {

@@ -102,28 +102,51 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
       ImageDecoder decoder,
       InferenceOptions options)
       throws ModelSetupException {
-    if (labels.isEmpty()) {
-      throw new ModelSetupException("the labels file is empty");
-    }
+    return create(openSession(model, threads), descriptor, labels, decoder, options);
+  }
+
+  /**
+   * Loads the model into an ONNX Runtime session: the slow part of start-up (native library, graph
+   * optimisation), which {@link OnnxClassifierFactory} runs beside the rest of its work.
+   */
+  public static OrtSession openSession(byte[] model, int threads) throws ModelSetupException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession session;
     try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
       sessionOptions.setIntraOpNumThreads(threads);
       sessionOptions.setInterOpNumThreads(1);
       sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      session = env.createSession(model, sessionOptions);
+      return env.createSession(model, sessionOptions);
     } catch (OrtException e) {
       throw new ModelSetupException("ONNX Runtime cannot load the model: " + e.getMessage());
     }
+  }
+
+  /** Wraps an open session (taking ownership: it is closed on failure and by {@link #close()}). */
+  public static OnnxClassifier create(
+      OrtSession session,
+      ModelDescriptor descriptor,
+      List<String> labels,
+      ImageDecoder decoder,
+      InferenceOptions options)
+      throws ModelSetupException {
     try {
+      if (labels.isEmpty()) {
+        throw new ModelSetupException("the labels file is empty");
+      }
       long[] pinned = check(session, descriptor, labels.size());
       OnnxClassifier classifier =
-          new OnnxClassifier(env, session, descriptor, labels, decoder, options, pinned);
+          new OnnxClassifier(
+              OrtEnvironment.getEnvironment(),
+              session,
+              descriptor,
+              labels,
+              decoder,
+              options,
+              pinned);
       log.atInfo()
           .addKeyValue("model", descriptor.id())
           .addKeyValue("labels", labels.size())
-          .addKeyValue("threads", threads)
           .addKeyValue("passes", classifier.passes.size())
           .addKeyValue("resize", options.resize())
           .log("onnx session ready");

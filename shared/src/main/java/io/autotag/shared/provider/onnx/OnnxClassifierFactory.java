@@ -44,33 +44,42 @@ public final class OnnxClassifierFactory implements ClassifierFactory {
   /** Builds the classifier from parsed settings; records problems in {@code settings}. */
   public OnnxClassifier create(OnnxSettings config, Settings settings, AwsClients aws) {
     byte[] model = read(config.model(), OnnxSettings.MODEL, settings, aws);
+    if (model == null) {
+      read(config.labels(), OnnxSettings.LABELS, settings, aws);
+      read(config.descriptor(), OnnxSettings.DESCRIPTOR, settings, aws);
+      return null;
+    }
+    ImageDecoder decoder = ImageDecoder.create(config.maxPixels());
     byte[] labelBytes = read(config.labels(), OnnxSettings.LABELS, settings, aws);
     byte[] descriptorBytes = read(config.descriptor(), OnnxSettings.DESCRIPTOR, settings, aws);
-    if (model == null || labelBytes == null || descriptorBytes == null) {
+    ModelDescriptor descriptor = null;
+    if (descriptorBytes != null) {
+      try {
+        descriptor = ModelDescriptor.parse(descriptorBytes, json);
+      } catch (ModelDescriptor.InvalidDescriptorException e) {
+        settings.problem(
+            OnnxSettings.DESCRIPTOR + " (" + config.descriptor() + ") " + e.getMessage());
+      }
+    }
+    List<String> labels = null;
+    if (labelBytes != null) {
+      try {
+        labels = parseLabels(labelBytes);
+      } catch (IllegalArgumentException e) {
+        settings.problem(OnnxSettings.LABELS + " (" + config.labels() + ") " + e.getMessage());
+      }
+    }
+    if (descriptor == null || labels == null) {
       return null;
     }
-    ModelDescriptor descriptor;
     try {
-      descriptor = ModelDescriptor.parse(descriptorBytes, json);
-    } catch (ModelDescriptor.InvalidDescriptorException e) {
-      settings.problem(
-          OnnxSettings.DESCRIPTOR + " (" + config.descriptor() + ") " + e.getMessage());
-      return null;
-    }
-    List<String> labels;
-    try {
-      labels = parseLabels(labelBytes);
-    } catch (IllegalArgumentException e) {
-      settings.problem(OnnxSettings.LABELS + " (" + config.labels() + ") " + e.getMessage());
-      return null;
-    }
-    try {
+      // One thread: loading ONNX Runtime on its own thread beside the rest measured no faster
+      // (the JVM's class loading dominates; see docs/onnx.md, cold start).
       return OnnxClassifier.create(
-          model,
+          OnnxClassifier.openSession(model, config.threads()),
           descriptor,
           labels,
-          config.threads(),
-          ImageDecoder.create(config.maxPixels()),
+          decoder,
           config.options(descriptor.inference()));
     } catch (OnnxClassifier.ModelSetupException e) {
       settings.problem(OnnxSettings.MODEL + " (" + config.model() + "): " + e.getMessage());

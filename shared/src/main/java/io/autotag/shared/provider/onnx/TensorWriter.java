@@ -14,6 +14,19 @@ final class TensorWriter {
 
   private static final int PAD = 0x808080;
 
+  /**
+   * {@code floor(2^32 / n) + 1} for n up to 256: {@code x * RECIPROCALS[n] >>> 32} equals {@code x
+   * / n} for every sum a footprint can have (below 2^17), and a multiplication is several times
+   * cheaper than a division in a loop that runs for every input pixel.
+   */
+  private static final long[] RECIPROCALS = new long[257];
+
+  static {
+    for (int n = 1; n <= 256; n++) {
+      RECIPROCALS[n] = (1L << 32) / n + 1;
+    }
+  }
+
   private final ModelDescriptor.Input input;
   private final float[] gain = new float[3];
   private final float[] offset = new float[3];
@@ -52,41 +65,123 @@ final class TensorWriter {
     double fx = (double) srcW / rw;
     double fy = (double) srcH / rh;
     boolean shrinking = fx > 1 || fy > 1;
-    // Source columns of each output column, computed once per image rather than per pixel.
+    boolean identity = srcW == rw && srcH == rh;
+    // Per output column: the source columns it covers (shrinking) or its two neighbours and the
+    // weight of the right one in 1/256 (enlarging). Computed once per image, not per pixel.
     int[] colStart = new int[outW];
     int[] colEnd = new int[outW];
+    int[] colWeight = new int[outW];
     for (int ox = 0; ox < outW; ox++) {
       int rx = (pass.mirrored() ? outW - 1 - ox : ox) - x0;
       if (rx < 0 || rx >= rw) {
         colStart[ox] = -1;
-      } else {
+      } else if (identity) {
+        colStart[ox] = rx;
+        colEnd[ox] = rx + 1;
+      } else if (shrinking) {
         colStart[ox] = Math.min(srcW - 1, (int) (rx * fx));
         colEnd[ox] = Math.max(colStart[ox] + 1, Math.min(srcW, (int) Math.ceil((rx + 1) * fx)));
+      } else {
+        double sx = Math.max(0, Math.min(srcW - 1, (rx + 0.5) * fx - 0.5));
+        colStart[ox] = (int) sx;
+        colEnd[ox] = Math.min(srcW - 1, colStart[ox] + 1);
+        colWeight[ox] = (int) Math.round((sx - colStart[ox]) * 256);
       }
     }
     int[] src = image.rgb();
     int[] row = new int[outW];
     float[] values = new float[outW * 3];
+    long[] sumRb = shrinking ? new long[srcW] : null;
+    long[] sumG = shrinking ? new long[srcW] : null;
     for (int oy = 0; oy < outH; oy++) {
       int ry = oy - y0;
       if (ry < 0 || ry >= rh) {
         Arrays.fill(row, PAD);
+      } else if (identity) {
+        int base = ry * srcW;
+        for (int ox = 0; ox < outW; ox++) {
+          row[ox] = colStart[ox] < 0 ? PAD : src[base + colStart[ox]] & 0xFFFFFF;
+        }
       } else if (shrinking) {
         int sy0 = Math.min(srcH - 1, (int) (ry * fy));
         int sy1 = Math.max(sy0 + 1, Math.min(srcH, (int) Math.ceil((ry + 1) * fy)));
-        for (int ox = 0; ox < outW; ox++) {
-          row[ox] = colStart[ox] < 0 ? PAD : box(src, srcW, colStart[ox], colEnd[ox], sy0, sy1);
-        }
+        boxRow(src, srcW, sy0, sy1, colStart, colEnd, sumRb, sumG, row);
       } else {
+        double sy = Math.max(0, Math.min(srcH - 1, (ry + 0.5) * fy - 0.5));
+        int top = (int) sy;
+        int bottom = Math.min(srcH - 1, top + 1);
+        int wy = (int) Math.round((sy - top) * 256);
         for (int ox = 0; ox < outW; ox++) {
-          int rx = (pass.mirrored() ? outW - 1 - ox : ox) - x0;
           row[ox] =
               colStart[ox] < 0
                   ? PAD
-                  : bilinear(src, srcW, srcH, (rx + 0.5) * fx - 0.5, (ry + 0.5) * fy - 0.5);
+                  : bilinear(src, srcW, colStart[ox], colEnd[ox], colWeight[ox], top, bottom, wy);
         }
       }
       store(row, oy, values, out);
+    }
+  }
+
+  /**
+   * One output row while shrinking: the source rows {@code [sy0,sy1)} are summed column by column
+   * first (a tight loop over arrays), then each output pixel averages its columns of those sums.
+   * Red and blue share one long in two 16-bit lanes, green has its own: fewer additions, and a blue
+   * sum of at most 256 pixels cannot carry into the red lane (larger footprints, from extreme
+   * aspect ratios, take {@link #wideBox}).
+   */
+  private static void boxRow(
+      int[] src,
+      int srcW,
+      int sy0,
+      int sy1,
+      int[] colStart,
+      int[] colEnd,
+      long[] sumRb,
+      long[] sumG,
+      int[] row) {
+    int rows = sy1 - sy0;
+    int base = sy0 * srcW;
+    for (int x = 0; x < srcW; x++) {
+      int p = src[base + x];
+      sumRb[x] = p & 0xFF00FF;
+      sumG[x] = p & 0xFF00;
+    }
+    for (int y = sy0 + 1; y < sy1; y++) {
+      base = y * srcW;
+      for (int x = 0; x < srcW; x++) {
+        int p = src[base + x];
+        sumRb[x] += p & 0xFF00FF;
+        sumG[x] += p & 0xFF00;
+      }
+    }
+    for (int ox = 0; ox < row.length; ox++) {
+      int x0 = colStart[ox];
+      if (x0 < 0) {
+        row[ox] = PAD;
+        continue;
+      }
+      int x1 = colEnd[ox];
+      int n = (x1 - x0) * rows;
+      if (n > 256) {
+        row[ox] = wideBox(src, srcW, x0, x1, sy0, sy1);
+        continue;
+      }
+      long rb = 0;
+      long g = 0;
+      for (int x = x0; x < x1; x++) {
+        rb += sumRb[x];
+        g += sumG[x];
+      }
+      if (n == 1) {
+        row[ox] = (int) (rb | g);
+        continue;
+      }
+      long half = n / 2;
+      long reciprocal = RECIPROCALS[n];
+      long r = ((rb >>> 16) + half) * reciprocal >>> 32;
+      long b = ((rb & 0xFFFF) + half) * reciprocal >>> 32;
+      long gg = ((g >>> 8) + half) * reciprocal >>> 32;
+      row[ox] = (int) (r << 16 | gg << 8 | b);
     }
   }
 
@@ -125,36 +220,7 @@ final class TensorWriter {
     }
   }
 
-  /** Mean of the source pixels in columns {@code [x0,x1)} and rows {@code [y0,y1)}. */
-  private static int box(int[] src, int srcW, int x0, int x1, int y0, int y1) {
-    int n = (x1 - x0) * (y1 - y0);
-    if (n > 256) {
-      return wideBox(src, srcW, x0, x1, y0, y1);
-    }
-    // Red and blue summed together in two 16-bit lanes of one long, green alone: three additions
-    // fewer per pixel. Footprints are small (the decoder subsamples first); a blue sum of at most
-    // 256 pixels cannot carry into the red lane.
-    long rb = 0;
-    long g = 0;
-    for (int y = y0; y < y1; y++) {
-      int base = y * srcW;
-      for (int x = x0; x < x1; x++) {
-        int p = src[base + x];
-        rb += p & 0xFF00FF;
-        g += p & 0xFF00;
-      }
-    }
-    if (n == 1) {
-      return (int) (rb | g);
-    }
-    long r = rb >>> 16;
-    long b = rb & 0xFFFF;
-    g >>>= 8;
-    long half = n / 2;
-    return (int) ((r + half) / n) << 16 | (int) ((g + half) / n) << 8 | (int) ((b + half) / n);
-  }
-
-  /** {@link #box} for footprints too large for the packed sums (extreme aspect ratios). */
+  /** The mean of a footprint too large for the packed sums of {@link #boxRow}. */
   private static int wideBox(int[] src, int srcW, int x0, int x1, int y0, int y1) {
     long r = 0;
     long g = 0;
@@ -173,26 +239,25 @@ final class TensorWriter {
     return (int) ((r + half) / n) << 16 | (int) ((g + half) / n) << 8 | (int) ((b + half) / n);
   }
 
-  private static int bilinear(int[] src, int srcW, int srcH, double sx, double sy) {
-    sx = Math.max(0, Math.min(srcW - 1, sx));
-    sy = Math.max(0, Math.min(srcH - 1, sy));
-    int x0 = (int) sx;
-    int y0 = (int) sy;
-    int x1 = Math.min(srcW - 1, x0 + 1);
-    int y1 = Math.min(srcH - 1, y0 + 1);
-    double ax = sx - x0;
-    double ay = sy - y0;
-    int p00 = src[y0 * srcW + x0];
-    int p01 = src[y0 * srcW + x1];
-    int p10 = src[y1 * srcW + x0];
-    int p11 = src[y1 * srcW + x1];
-    int out = 0;
-    for (int shift = 16; shift >= 0; shift -= 8) {
-      double top = (p00 >> shift & 0xFF) * (1 - ax) + (p01 >> shift & 0xFF) * ax;
-      double bottom = (p10 >> shift & 0xFF) * (1 - ax) + (p11 >> shift & 0xFF) * ax;
-      int v = (int) Math.round(top * (1 - ay) + bottom * ay);
-      out |= v << shift;
-    }
-    return out;
+  /** Bilinear interpolation in 8-bit fixed point, red and blue in packed lanes. */
+  private static int bilinear(
+      int[] src, int srcW, int x0, int x1, int wx, int top, int bottom, int wy) {
+    int p00 = src[top * srcW + x0];
+    int p01 = src[top * srcW + x1];
+    int p10 = src[bottom * srcW + x0];
+    int p11 = src[bottom * srcW + x1];
+    long upperRb = lerp(p00 & 0xFF00FF, p01 & 0xFF00FF, wx) & 0xFF00FF;
+    long lowerRb = lerp(p10 & 0xFF00FF, p11 & 0xFF00FF, wx) & 0xFF00FF;
+    long upperG = lerp(p00 >> 8 & 0xFF, p01 >> 8 & 0xFF, wx) & 0xFF;
+    long lowerG = lerp(p10 >> 8 & 0xFF, p11 >> 8 & 0xFF, wx) & 0xFF;
+    return (int) ((lerp(upperRb, lowerRb, wy) & 0xFF00FF) | (lerp(upperG, lowerG, wy) & 0xFF) << 8);
+  }
+
+  /**
+   * {@code a + (b - a) * w / 256}, rounded, on 8-bit values in the lanes at bits 0 and 16 at once;
+   * mask the result to the lanes used.
+   */
+  private static long lerp(long a, long b, int w) {
+    return (a * (256 - w) + b * w + 0x800080) >>> 8;
   }
 }

@@ -80,7 +80,7 @@ class OnnxPipelineIT {
     pipeline.process(List.of(WorkItem.of(ObjectRef.of(BUCKET, "real/photo.png"))));
 
     Map<String, String> tags = tags("real/photo.png");
-    assertThat(tags).containsEntry("autotag:model", "coco80-centernet-mbv3");
+    assertThat(tags).containsEntry("autotag:model", "onnx/coco80-centernet-mbv3");
     assertThat(tags.get("autotag:status")).isIn("classified", "review");
     assertThat(tags).containsEntry("autotag:label", direct.top().orElseThrow().name());
   }

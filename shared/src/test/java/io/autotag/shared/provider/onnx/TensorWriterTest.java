@@ -94,6 +94,28 @@ class TensorWriterTest {
   }
 
   @Test
+  void enlargingInterpolatesEveryChannel() {
+    // 2x1 (black, then 200/100/50) stretched to 4x1: output centres fall at source x = -0.25
+    // (clamped to 0), 0.25, 0.75 and 1.25 (clamped to 1).
+    DecodedImage small =
+        new DecodedImage(2, 1, new int[] {0, 0xC86432}, new ImageSize(2, 1), ImageFormat.PNG);
+
+    FloatBuffer out = write(input(4, 1, "NHWC", "RGB", 1.0, 0, 1), PLAIN, small);
+
+    assertThat(values(out)).containsExactly(0, 0, 0, 50, 25, 13, 150, 75, 38, 200, 100, 50);
+  }
+
+  @Test
+  void anImageOfTheInputSizeIsCopiedUnchanged() {
+    int[] pixels = {0x010203, 0xFFFEFD, 0x7F8081, 0x000000};
+    DecodedImage exact = new DecodedImage(2, 2, pixels, new ImageSize(2, 2), ImageFormat.PNG);
+
+    FloatBuffer out = write(input(2, 2, "NHWC", "RGB", 1.0, 0, 1), PLAIN, exact);
+
+    assertThat(values(out)).containsExactly(1, 2, 3, 255, 254, 253, 127, 128, 129, 0, 0, 0);
+  }
+
+  @Test
   void veryWideFootprintsAverageWithoutOverflow() {
     // 600x1 into 1x1: one footprint of 600 pixels, past the packed sums' 256.
     int[] pixels = new int[600];
