@@ -37,8 +37,7 @@ public final class HandlerColdStart {
     // Where the time goes, for coldstart.sh's log (stderr): init vs the first invocation.
     System.err.printf(
         "timing: constructor %d ms, first invocation %d ms%n",
-        (constructed - start) / 1_000_000,
-        (handled - constructed) / 1_000_000);
+        (constructed - start) / 1_000_000, (handled - constructed) / 1_000_000);
   }
 
   /** The few fields a handler reads from the Lambda context. */

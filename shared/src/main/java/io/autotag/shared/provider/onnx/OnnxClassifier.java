@@ -12,9 +12,14 @@ import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.image.DecodedImage;
 import io.autotag.shared.image.ImageDecoder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -26,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,6 +290,29 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         descriptor.output().kind().multiLabel(),
         Optional.of(decoded.originalSize()),
         Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Runs every pass on the built-in {@link PrimingImage}, once as PNG and once as JPEG, so the
+   * decoders most uploads need and the session's first-run allocations are in a SnapStart snapshot.
+   * Deterministic: the same pixels every time, nothing kept.
+   */
+  @Override
+  public void prime() throws ClassificationException {
+    byte[] png = PrimingImage.png();
+    classify(ImageInput.Bytes.of(png));
+    classify(ImageInput.Bytes.of(asJpeg(png)));
+  }
+
+  private static byte[] asJpeg(byte[] png) throws ClassificationException {
+    try {
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(image, "jpg", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new ClassificationException(FailureReason.CORRUPT, "priming image unreadable", e);
+    }
   }
 
   /** Per-class scores (0..1) for an already decoded image, all passes combined. */

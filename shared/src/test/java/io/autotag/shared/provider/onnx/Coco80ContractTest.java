@@ -8,6 +8,7 @@ import io.autotag.shared.classify.ClassifierContract;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.config.Settings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -46,6 +47,14 @@ class Coco80ContractTest extends ClassifierContract {
     assertThat(classifier.capabilities().formats())
         .containsExactlyInAnyOrder(
             ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.BMP, ImageFormat.WEBP);
+  }
+
+  @Test
+  void primingRunsTheModelOnTheBuiltInImage() throws Exception {
+    // Before a snapshot: no exception, and afterwards classification answers as usual.
+    classifier.prime();
+
+    assertThat(classifier.classify(ImageInput.Bytes.of(PrimingImage.png())).labels()).isNotEmpty();
   }
 
   @Test
