@@ -1,13 +1,11 @@
 package io.autotag.benchmarks;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import io.autotag.shared.local.LocalLambdaContext;
 import io.autotag.tagger.TaggerHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The cold-start subject: what a Lambda cold start of the tagger does, in a fresh JVM: construct
@@ -31,80 +29,14 @@ public final class HandlerColdStart {
     long constructed = System.nanoTime();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new ColdContext());
+        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
+        out,
+        new LocalLambdaContext("cold-1", "autotag-tagger", Duration.ofMinutes(1)));
     long handled = System.nanoTime();
     System.out.println(out.toString(StandardCharsets.UTF_8));
     // Where the time goes, for coldstart.sh's log (stderr): init vs the first invocation.
     System.err.printf(
         "timing: constructor %d ms, first invocation %d ms%n",
         (constructed - start) / 1_000_000, (handled - constructed) / 1_000_000);
-  }
-
-  /** The few fields a handler reads from the Lambda context. */
-  private static final class ColdContext implements Context {
-    @Override
-    public String getAwsRequestId() {
-      return "cold-start";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "local";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "local";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "tagger";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "$LATEST";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:us-east-1:000000000000:function:tagger";
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return 60_000;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 2048;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return new LambdaLogger() {
-        @Override
-        public void log(String message) {
-          System.err.print(message);
-        }
-
-        @Override
-        public void log(byte[] message) {
-          System.err.write(message, 0, message.length);
-        }
-      };
-    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class SqsEventSource implements AutoCloseable {
       handler.handleRequest(
           new ByteArrayInputStream(json.writeValueAsBytes(event(messages))),
           output,
-          new LambdaContext(requestId, "autotag-tagger-local", INVOCATION_TIMEOUT));
+          new LocalLambdaContext(requestId, "autotag-tagger-local", INVOCATION_TIMEOUT));
       JsonNode response = json.readTree(output.toByteArray());
       response
           .path("batchItemFailures")

@@ -1,9 +1,5 @@
 package io.autotag.api;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -108,7 +106,10 @@ public final class LocalApiServer implements AutoCloseable {
       byte[] event = json.writeValueAsBytes(event(exchange, body, requestId));
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       try {
-        handler.handleRequest(new ByteArrayInputStream(event), output, new LocalContext(requestId));
+        handler.handleRequest(
+            new ByteArrayInputStream(event),
+            output,
+            new LocalLambdaContext(requestId, "autotag-classify-api", Duration.ofSeconds(29)));
       } catch (RuntimeException | IOException e) {
         // What API Gateway answers when the integration fails.
         log.atError().setCause(e).addKeyValue("requestId", requestId).log("handler failed");
@@ -236,80 +237,5 @@ public final class LocalApiServer implements AutoCloseable {
     exchange.getResponseHeaders().set("content-type", "application/json");
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
-  }
-
-  /** The parts of the Lambda context a handler reads locally. */
-  private static final class LocalContext implements Context {
-    private final String requestId;
-    private final long deadline = System.currentTimeMillis() + 30_000;
-
-    LocalContext(String requestId) {
-      this.requestId = requestId;
-    }
-
-    @Override
-    public String getAwsRequestId() {
-      return requestId;
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "local";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "local";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "classify-api-local";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "$LATEST";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:local:000000000000:function:classify-api-local";
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return (int) Math.max(0, deadline - System.currentTimeMillis());
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 1024;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return new LambdaLogger() {
-        @Override
-        public void log(String message) {
-          log.info(message);
-        }
-
-        @Override
-        public void log(byte[] message) {
-          log.info(new String(message, StandardCharsets.UTF_8));
-        }
-      };
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.autotag.api;
 
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.local.LocalLambdaContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -115,7 +116,10 @@ public final class ApiBenchmark {
 
   private static void invokeHandler(ApiHandler handler, byte[] event) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(new ByteArrayInputStream(event), out, new TestApi.FakeContext());
+    handler.handleRequest(
+        new ByteArrayInputStream(event),
+        out,
+        new LocalLambdaContext("bench", "autotag-classify-api", Duration.ofSeconds(29)));
     if (!out.toString(StandardCharsets.UTF_8).contains("\"statusCode\":200")) {
       throw new IllegalStateException("handler answered " + out);
     }

@@ -1,15 +1,12 @@
 package io.autotag.api;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.ClassifierFactory;
 import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.local.LocalLambdaContext;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -19,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -75,7 +73,10 @@ final class TestApi {
   static JsonNode invoke(ApiHandler handler, byte[] event) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(new ByteArrayInputStream(event), out, new FakeContext());
+      handler.handleRequest(
+          new ByteArrayInputStream(event),
+          out,
+          new LocalLambdaContext("test-request", "autotag-classify-api", Duration.ofSeconds(29)));
       return JSON.readTree(out.toByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -170,68 +171,5 @@ final class TestApi {
       map.put(headers[i], headers[i + 1]);
     }
     return map;
-  }
-
-  static final class FakeContext implements Context {
-    @Override
-    public String getAwsRequestId() {
-      return "lambda-req";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return "test";
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return "test";
-    }
-
-    @Override
-    public String getFunctionName() {
-      return "classify-api";
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return "1";
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return "arn:aws:lambda:eu-west-1:123456789012:function:classify-api";
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return 30_000;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 1024;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return new LambdaLogger() {
-        @Override
-        public void log(String message) {}
-
-        @Override
-        public void log(byte[] message) {}
-      };
-    }
   }
 }

@@ -8,6 +8,7 @@ import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.local.LocalLambdaContext;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -433,7 +434,9 @@ public final class BufferedPathBenchmark {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       handler.handleRequest(
-          new ByteArrayInputStream(json.writeValueAsBytes(event)), out, new TestContext("bench"));
+          new ByteArrayInputStream(json.writeValueAsBytes(event)),
+          out,
+          new LocalLambdaContext("bench", "autotag-tagger", Duration.ofMinutes(1)));
       return json.readTree(out.toByteArray());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

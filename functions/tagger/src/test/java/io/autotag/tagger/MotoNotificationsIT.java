@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.local.LocalLambdaContext;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
@@ -192,7 +193,9 @@ class MotoNotificationsIT {
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
-        new ByteArrayInputStream(json.writeValueAsBytes(event)), out, new TestContext("moto-1"));
+        new ByteArrayInputStream(json.writeValueAsBytes(event)),
+        out,
+        new LocalLambdaContext("moto-1", "autotag-tagger", Duration.ofMinutes(1)));
     return json.readTree(out.toByteArray());
   }
 }

@@ -9,6 +9,7 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.local.LocalLambdaContext;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -103,7 +105,7 @@ class TaggerIT {
     handler.handleRequest(
         new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
         out,
-        new TestContext("req-1"));
+        new LocalLambdaContext("req-1", "autotag-tagger", Duration.ofMinutes(1)));
     return out.toString(StandardCharsets.UTF_8);
   }
 

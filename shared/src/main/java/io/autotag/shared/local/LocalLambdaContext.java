@@ -1,4 +1,4 @@
-package io.autotag.cli;
+package io.autotag.shared.local;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -9,16 +9,19 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Lambda context of one local invocation: a request id, a function name and a deadline. */
-final class LambdaContext implements Context {
+/**
+ * The Lambda context of one invocation made outside Lambda (the local stack, tests, benchmarks): a
+ * request id, a function name and a deadline. Its logger writes through SLF4J.
+ */
+public final class LocalLambdaContext implements Context {
 
-  private static final Logger log = LoggerFactory.getLogger(LambdaContext.class);
+  private static final Logger log = LoggerFactory.getLogger(LocalLambdaContext.class);
 
   private final String requestId;
   private final String functionName;
   private final long deadlineMillis;
 
-  LambdaContext(String requestId, String functionName, Duration timeout) {
+  public LocalLambdaContext(String requestId, String functionName, Duration timeout) {
     this.requestId = requestId;
     this.functionName = functionName;
     this.deadlineMillis = System.currentTimeMillis() + timeout.toMillis();
