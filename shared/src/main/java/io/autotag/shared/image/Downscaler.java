@@ -4,58 +4,62 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
-import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.Optional;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Shrinks an image that is larger than a provider accepts so it can still be classified: decodes it
- * with ImageIO (any plugin on the class path), scales it down keeping the aspect ratio until the
- * re-encoded JPEG fits the byte limit, and returns the JPEG. Huge images are subsampled while
- * decoding, so a decompression bomb never becomes a huge bitmap. An image ImageIO cannot decode is
- * a permanent {@link FailureReason#TOO_LARGE}: it is over the limit and cannot be made smaller.
+ * with the same {@link ImageDecoder} the embedded model uses (upright after EXIF orientation, alpha
+ * on white, refused above the pixel limit, subsampled while reading so a large image never becomes
+ * a huge bitmap), scales it down keeping the aspect ratio until the re-encoded JPEG fits the byte
+ * limit, and returns the JPEG. An image that cannot be decoded keeps the decoder's reason (corrupt,
+ * unsupported, too many pixels); one that cannot be made small enough is {@link
+ * FailureReason#TOO_LARGE}.
  */
 public final class Downscaler {
 
-  /** Decode at most this many pixels; larger images are subsampled while reading. */
-  public static final long DEFAULT_MAX_DECODE_PIXELS = 40_000_000L;
+  /**
+   * Decode at least this many pixels a side (subsampling only above it): ample for a classifier.
+   */
+  public static final int DEFAULT_DECODE_SIDE = 4096;
 
   private static final float JPEG_QUALITY = 0.85f;
   private static final int MIN_SIDE = 16;
   private static final int MAX_ATTEMPTS = 8;
 
-  private final long maxDecodePixels;
+  private final ImageDecoder decoder;
+  private final int decodeSide;
 
-  public Downscaler(long maxDecodePixels) {
-    if (maxDecodePixels <= 0) {
-      throw new IllegalArgumentException("maxDecodePixels must be positive");
+  public Downscaler(ImageDecoder decoder, int decodeSide) {
+    if (decodeSide <= 0) {
+      throw new IllegalArgumentException("decodeSide must be positive");
     }
-    this.maxDecodePixels = maxDecodePixels;
+    this.decoder = decoder;
+    this.decodeSide = decodeSide;
+  }
+
+  public static Downscaler create(ImageDecoder decoder) {
+    return new Downscaler(decoder, DEFAULT_DECODE_SIDE);
   }
 
   public static Downscaler create() {
-    return new Downscaler(DEFAULT_MAX_DECODE_PIXELS);
+    return create(ImageDecoder.create());
   }
 
   /**
    * The image itself when it is at most {@code maxBytes}, otherwise a smaller JPEG of it that is.
    *
-   * @throws ClassificationException {@link FailureReason#TOO_LARGE} when the image is too large and
-   *     cannot be decoded or made small enough
+   * @throws ClassificationException when the image cannot be decoded (the decoder's reason) or made
+   *     small enough ({@link FailureReason#TOO_LARGE})
    */
   public ImageInput.Bytes fit(ImageInput.Bytes image, long maxBytes)
       throws ClassificationException {
@@ -63,8 +67,10 @@ public final class Downscaler {
     if (data.length <= maxBytes) {
       return image;
     }
-    BufferedImage decoded = decode(data);
-    BufferedImage rgb = flatten(decoded);
+    DecodedImage decoded = decoder.decode(data, decodeSide, decodeSide);
+    BufferedImage rgb =
+        new BufferedImage(decoded.width(), decoded.height(), BufferedImage.TYPE_INT_RGB);
+    rgb.setRGB(0, 0, decoded.width(), decoded.height(), decoded.rgb(), 0, decoded.width());
     double scale =
         image.format().equals(Optional.of(ImageFormat.JPEG))
             ? Math.min(1.0, Math.sqrt((double) maxBytes / data.length) * 0.95)
@@ -84,61 +90,6 @@ public final class Downscaler {
     throw new ClassificationException(
         FailureReason.TOO_LARGE,
         "the image is " + data.length + " bytes and cannot be shrunk to " + maxBytes);
-  }
-
-  private BufferedImage decode(byte[] data) throws ClassificationException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-      if (readers == null || !readers.hasNext()) {
-        throw cannotDecode(data.length, null);
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        ImageReadParam param = reader.getDefaultReadParam();
-        if (pixels > maxDecodePixels) {
-          int step = (int) Math.ceil(Math.sqrt((double) pixels / maxDecodePixels));
-          param.setSourceSubsampling(step, step, 0, 0);
-        }
-        BufferedImage image = reader.read(0, param);
-        if (image == null) {
-          throw cannotDecode(data.length, null);
-        }
-        return image;
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      // ImageIO plugins throw IllegalArgumentException and friends on damaged data.
-      throw cannotDecode(data.length, e);
-    }
-  }
-
-  private static ClassificationException cannotDecode(int size, Throwable cause) {
-    return new ClassificationException(
-        FailureReason.TOO_LARGE,
-        "the image is " + size + " bytes, above the provider's limit, and cannot be decoded",
-        cause);
-  }
-
-  /** JPEG has no alpha: paint transparent images on white. */
-  private static BufferedImage flatten(BufferedImage image) {
-    if (image.getType() == BufferedImage.TYPE_INT_RGB
-        || image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-      return image;
-    }
-    BufferedImage rgb =
-        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = rgb.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
-      g.drawImage(image, 0, 0, null);
-    } finally {
-      g.dispose();
-    }
-    return rgb;
   }
 
   /** Halves while the target is under half the size (keeps bilinear from aliasing), then fits. */

@@ -51,6 +51,9 @@ public final class ImageDecoder {
   /** 100 megapixels: a large camera photo passes, a decompression bomb does not. */
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+  /** The setting that overrides {@link #DEFAULT_MAX_PIXELS}. */
+  public static final String MAX_PIXELS_VARIABLE = "AUTOTAG_MAX_PIXELS";
+
   /** The formats this decoder reads. */
   public static final Set<ImageFormat> FORMATS =
       Set.copyOf(

@@ -4,6 +4,7 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.image.Downscaler;
+import io.autotag.shared.image.ImageDecoder;
 import java.util.Optional;
 
 /**
@@ -21,7 +22,14 @@ public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscal
     long maxInput =
         settings.longValue(
             "AUTOTAG_DOWNSCALE_MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES, 1, 1024L * 1024 * 1024);
-    return enabled ? on(maxInput) : off();
+    // The same pixel limit as the embedded model's decoder: one decompression-bomb guard.
+    long maxPixels =
+        settings.longValue(
+            ImageDecoder.MAX_PIXELS_VARIABLE, ImageDecoder.DEFAULT_MAX_PIXELS, 1, 1_000_000_000L);
+    return enabled
+        ? new Downscaling(
+            true, maxInput, Optional.of(Downscaler.create(ImageDecoder.create(maxPixels))))
+        : off();
   }
 
   public static Downscaling on(long maxInputBytes) {

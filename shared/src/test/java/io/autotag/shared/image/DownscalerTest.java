@@ -62,24 +62,50 @@ class DownscalerTest {
   @Test
   void hugeImagesAreSubsampledWhileDecoding() throws Exception {
     byte[] png = noise(1000, 1000, "png");
-    ImageInput.Bytes fitted = new Downscaler(10_000).fit(ImageInput.Bytes.of(png), png.length / 2);
+    ImageInput.Bytes fitted =
+        new Downscaler(ImageDecoder.create(), 100).fit(ImageInput.Bytes.of(png), png.length / 2);
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(fitted.data()));
     assertThat((long) decoded.getWidth() * decoded.getHeight()).isLessThanOrEqualTo(10_000);
   }
 
   @Test
-  void anUndecodableImageIsPermanentlyTooLarge() {
+  void anImageOverThePixelLimitIsRefusedNotDecoded() throws Exception {
+    byte[] png = noise(400, 400, "png");
+    ClassificationException thrown =
+        catchThrowableOfType(
+            ClassificationException.class,
+            () ->
+                Downscaler.create(ImageDecoder.create(10_000))
+                    .fit(ImageInput.Bytes.of(png), png.length / 2));
+    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_MANY_PIXELS);
+  }
+
+  @Test
+  void theShrunkImageIsUpright() throws Exception {
+    // A 40x20 JPEG whose EXIF says "rotate 90° clockwise" must come out 20 wide and 40 high.
+    byte[] rotated =
+        TestPictures.withExifOrientation(
+            TestPictures.encode(
+                javax.imageio.ImageIO.read(new ByteArrayInputStream(noise(40, 20, "jpeg"))), "jpg"),
+            6,
+            false);
+    ImageInput.Bytes fitted =
+        Downscaler.create().fit(ImageInput.Bytes.of(rotated), rotated.length - 1);
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(fitted.data()));
+    assertThat(decoded.getHeight()).isGreaterThan(decoded.getWidth());
+  }
+
+  @Test
+  void anUndecodableImageIsPermanentlyCorrupt() {
     byte[] junk = new byte[5000];
     new Random(1).nextBytes(junk);
-    junk[0] = (byte) 0x89;
-    junk[1] = 'P';
-    junk[2] = 'N';
-    junk[3] = 'G';
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+    System.arraycopy(signature, 0, junk, 0, signature.length);
     ClassificationException thrown =
         catchThrowableOfType(
             ClassificationException.class,
             () -> Downscaler.create().fit(ImageInput.Bytes.of(junk), 100));
-    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_LARGE);
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
     assertThat(thrown.retryable()).isFalse();
   }
 }

@@ -35,7 +35,7 @@ public record OnnxSettings(
   public static final String LABELS = "AUTOTAG_ONNX_LABELS";
   public static final String DESCRIPTOR = "AUTOTAG_ONNX_DESCRIPTOR";
   public static final String THREADS = "AUTOTAG_ONNX_THREADS";
-  public static final String MAX_PIXELS = "AUTOTAG_MAX_PIXELS";
+  public static final String MAX_PIXELS = ImageDecoder.MAX_PIXELS_VARIABLE;
   public static final String RESIZE = "AUTOTAG_ONNX_RESIZE";
   public static final String ZOOM_OUT = "AUTOTAG_ONNX_ZOOM_OUT";
   public static final String FLIP = "AUTOTAG_ONNX_FLIP";

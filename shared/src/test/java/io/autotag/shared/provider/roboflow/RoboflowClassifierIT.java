@@ -311,7 +311,7 @@ class RoboflowClassifierIT extends ClassifierContract {
   }
 
   @Test
-  void anUndecodableImageAboveTheLimitIsTooLargeWithoutACall() {
+  void anUndecodableImageAboveTheLimitIsCorruptWithoutACall() {
     byte[] junk = new byte[4096];
     new Random(1).nextBytes(junk);
     junk[0] = (byte) 0xFF;
@@ -323,7 +323,7 @@ class RoboflowClassifierIT extends ClassifierContract {
             () ->
                 classifier(Map.of("AUTOTAG_ROBOFLOW_MAX_BYTES", "1000"))
                     .classify(ImageInput.Bytes.of(junk)));
-    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_LARGE);
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
     assertThat(thrown.retryable()).isFalse();
     assertThat(server.requests()).isZero();
   }
