@@ -83,6 +83,9 @@ final class UploadBridge implements AutoCloseable {
     try {
       poll();
     } catch (RuntimeException e) {
+      if (timer.isShutdown()) {
+        return; // close() interrupted a poll in flight: nothing went wrong.
+      }
       log.atWarn().setCause(e).log("listing the bucket or sending events failed; retrying");
     }
   }

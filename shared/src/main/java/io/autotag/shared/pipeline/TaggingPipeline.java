@@ -307,11 +307,12 @@ public final class TaggingPipeline implements AutoCloseable {
   }
 
   private static void logResult(ObjectResult result) {
-    var event = result.outcome() == Outcome.RETRY ? log.atWarn() : log.atInfo();
+    var event =
+        (result.outcome() == Outcome.RETRY ? log.atWarn() : log.atInfo())
+            .addKeyValue("bucket", result.ref().bucket())
+            .addKeyValue("key", result.ref().key());
+    result.ref().versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
-        .addKeyValue("bucket", result.ref().bucket())
-        .addKeyValue("key", result.ref().key())
-        .addKeyValue("versionId", result.ref().versionId().orElse(null))
         .addKeyValue("outcome", result.outcome().name().toLowerCase(java.util.Locale.ROOT))
         .addKeyValue("detail", result.detail())
         .log("object processed");
