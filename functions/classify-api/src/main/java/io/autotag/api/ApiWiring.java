@@ -28,6 +28,7 @@ final class ApiWiring implements AutoCloseable {
   private final Router router;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final ApiPriming priming;
+  private final ModelRoutes models;
 
   private ApiWiring(
       ApiConfig config,
@@ -38,6 +39,7 @@ final class ApiWiring implements AutoCloseable {
       ModelRoutes models) {
     this.config = config;
     this.aws = aws;
+    this.models = models;
     this.fetcher = fetcher;
     this.json = json;
     this.events = new ApiEvents(json);
@@ -129,6 +131,7 @@ final class ApiWiring implements AutoCloseable {
   @Override
   public void close() {
     fetcher.close();
+    models.close();
     aws.close();
   }
 }

@@ -34,6 +34,15 @@ final class ModelRoutes {
     return defaultTarget;
   }
 
+  /** Closes every classifier built for the routes, each once. */
+  void close() {
+    java.util.Set<Classifier> all =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    all.add(defaultTarget.classifier());
+    byKey.values().forEach(target -> all.add(target.classifier()));
+    all.forEach(Classifier::close);
+  }
+
   /** The target for a route key; empty when strict and the key is not configured. */
   Optional<Target> find(String key) {
     Target target = byKey.get(key);

@@ -99,6 +99,7 @@ public final class TaggerWiring implements AutoCloseable {
   @Override
   public void close() {
     pipeline.close();
+    classifier.close();
     aws.close();
   }
 }

@@ -264,6 +264,28 @@ class TaggerIT {
   }
 
   @Test
+  void lateEventForOverwrittenContentIsADuplicateOnceTheNewContentIsTagged() throws IOException {
+    byte[] newer = TestImages.png(Color.CYAN);
+    put(BUCKET, "photos/cat.jpg", newer, Map.of());
+    String newerETag =
+        aws.clients()
+            .s3()
+            .headObject(b -> b.bucket(BUCKET).key("photos/cat.jpg"))
+            .eTag()
+            .replace("\"", "");
+    TaggerHandler handler = new TaggerHandler(wiring(Map.of()));
+    // The newer upload's own event arrives first and tags the object.
+    invoke(handler, event("s3-put.json").replace("2224d56de21ef39bd00e7b969a0646e2", newerETag));
+
+    // Then the delayed event of the older upload (sample.jpg's eTag) arrives.
+    String late = invoke(handler, event("s3-put.json"));
+
+    assertThat(json.readTree(late).get("duplicate").asInt()).isEqualTo(1);
+    assertThat(classifier.calls()).isEqualTo(1);
+    assertThat(tags("photos/cat.jpg")).containsEntry("autotag:etag", newerETag);
+  }
+
+  @Test
   void lowConfidenceGoesToReviewWithACompleteReference() throws IOException {
     classifier.defaultAnswer(new Label("cat", 0.31), new Label("fox", 0.30));
     put(BUCKET, "photos/cat.jpg", sample, Map.of());

@@ -3,9 +3,11 @@ package io.autotag.shared.classify;
 /**
  * Classifies one image. Implementations are adapters over one provider (an embedded model, a hosted
  * API); they are built once and must be safe for concurrent calls, because a function classifies
- * the records of one invocation in parallel.
+ * the records of one invocation in parallel. {@link #close()} releases what the provider holds (an
+ * embedded model's native session); whoever built the classifier calls it once, after the last
+ * call.
  */
-public interface Classifier {
+public interface Classifier extends AutoCloseable {
 
   /** Short, stable provider name used in configuration, tags and logs, for example {@code onnx}. */
   String name();
@@ -30,4 +32,8 @@ public interface Classifier {
    * @throws ClassificationException if priming shows the provider cannot work
    */
   default void prime() throws ClassificationException {}
+
+  /** Releases native or network resources; most providers hold none. */
+  @Override
+  default void close() {}
 }

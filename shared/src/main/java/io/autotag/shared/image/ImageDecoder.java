@@ -51,6 +51,9 @@ public final class ImageDecoder {
   /** 100 megapixels: a large camera photo passes, a decompression bomb does not. */
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
+  /** The most pixels a decoded bitmap holds (64 MB of packed RGB); larger images are subsampled. */
+  public static final long MAX_DECODED_PIXELS = 4096L * 4096;
+
   /** The setting that overrides {@link #DEFAULT_MAX_PIXELS}. */
   public static final String MAX_PIXELS_VARIABLE = "AUTOTAG_MAX_PIXELS";
 
@@ -126,6 +129,9 @@ public final class ImageDecoder {
       throw new ClassificationException(
           FailureReason.UNSUPPORTED_TYPE, "unsupported image format " + format.mediaType());
     }
+    if (format == ImageFormat.BMP) {
+      checkBmpHeader(data);
+    }
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
     try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
@@ -150,7 +156,9 @@ public final class ImageDecoder {
       boolean swap = ExifOrientation.swapsAxes(orientation);
       // The minimum applies to the upright image: swap it back into the stored orientation.
       int step =
-          subsampling(width, height, swap ? minHeight : minWidth, swap ? minWidth : minHeight);
+          Math.max(
+              subsampling(width, height, swap ? minHeight : minWidth, swap ? minWidth : minHeight),
+              budgetStep(width, height));
       ImageReadParam param = reader.getDefaultReadParam();
       if (step > 1) {
         param.setSourceSubsampling(step, step, 0, 0);
@@ -198,6 +206,44 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
+  }
+
+  /**
+   * The subsampling that keeps the decoded bitmap within {@link #MAX_DECODED_PIXELS}, whatever the
+   * requested minimum: a 100000x1000 image is within the pixel limit, but decoding all of it would
+   * take hundreds of MB of heap for a picture no classifier needs at that size.
+   */
+  static int budgetStep(int width, int height) {
+    double pixels = (double) width * height;
+    return pixels <= MAX_DECODED_PIXELS
+        ? 1
+        : (int) Math.ceil(Math.sqrt(pixels / MAX_DECODED_PIXELS));
+  }
+
+  /**
+   * Refuses BMPs the JDK reader would trust blindly: compression 4 and 5 embed a JPEG or PNG whose
+   * declared length the reader allocates up front (a 70-byte file can ask for 2 GB).
+   */
+  private static void checkBmpHeader(byte[] data) throws ClassificationException {
+    if (data.length < 38 || littleEndianInt(data, 14) < 40) {
+      return; // OS/2 and core headers carry no compression field; the reader checks the rest.
+    }
+    int compression = littleEndianInt(data, 30);
+    if (compression == 4 || compression == 5) {
+      throw new ClassificationException(
+          FailureReason.UNSUPPORTED_TYPE, "BMP with an embedded JPEG or PNG is not supported");
+    }
+    long declaredSize = littleEndianInt(data, 34) & 0xFFFFFFFFL;
+    if (declaredSize > data.length) {
+      throw corrupt(ImageFormat.BMP, null); // declares more pixel data than the file holds
+    }
+  }
+
+  private static int littleEndianInt(byte[] data, int offset) {
+    return (data[offset] & 0xFF)
+        | (data[offset + 1] & 0xFF) << 8
+        | (data[offset + 2] & 0xFF) << 16
+        | (data[offset + 3] & 0xFF) << 24;
   }
 
   static int subsampling(int width, int height, int minWidth, int minHeight) {

@@ -111,7 +111,12 @@ public final class TaggingPipeline implements AutoCloseable {
       return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
     }
     try {
-      return classified(item, existing, classify(ref));
+      Fetched fetched = fetch(ref);
+      // A late event for content that was overwritten and already tagged by its own event.
+      if (!fetched.ref().eTag().equals(ref.eTag()) && alreadySettled(fetched.ref(), existing)) {
+        return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
+      }
+      return classified(item, existing, fetched, classifier.classify(fetched.input()));
     } catch (ObjectGoneException e) {
       return Step.done(item, ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code()));
     } catch (ClassificationException e) {
@@ -146,10 +151,13 @@ public final class TaggingPipeline implements AutoCloseable {
     return taggedETag.isEmpty() || ref.eTag().isEmpty() || taggedETag.equals(ref.eTag());
   }
 
-  /** A classification and what was learnt about the object while fetching it. */
-  private record Fetched(Classification classification, ObjectRef ref, ImageFormat format) {}
+  /**
+   * What the provider will be given, and what was learnt about the object while fetching it: the
+   * eTag and size of the content actually read, and its format.
+   */
+  private record Fetched(ImageInput input, ObjectRef ref, ImageFormat format) {}
 
-  private Fetched classify(ObjectRef ref) throws ObjectGoneException, ClassificationException {
+  private Fetched fetch(ObjectRef ref) throws ObjectGoneException, ClassificationException {
     long size = ref.size().orElse(-1L);
     if (size == 0) {
       throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
@@ -181,7 +189,7 @@ public final class TaggingPipeline implements AutoCloseable {
                   objects.presignedUrl(ref, settings.presignedUrlValidity()),
                   Optional.of(format),
                   ref.size());
-      return new Fetched(classifier.classify(input), read, format);
+      return new Fetched(input, read, format);
     }
     S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));
     ObjectRef read = ref.withETag(download.eTag()).withSize(download.size());
@@ -193,8 +201,8 @@ public final class TaggingPipeline implements AutoCloseable {
       throw new ClassificationException(
           FailureReason.TOO_LARGE, "the object is over " + limit + " bytes");
     }
-    var input = new ImageInput.Bytes(download.data().get(), Optional.of(format));
-    return new Fetched(classifier.classify(input), read, format);
+    return new Fetched(
+        new ImageInput.Bytes(download.data().get(), Optional.of(format)), read, format);
   }
 
   private static ImageFormat requireSupported(
@@ -208,9 +216,9 @@ public final class TaggingPipeline implements AutoCloseable {
     return format.get();
   }
 
-  private Step classified(WorkItem item, List<ObjectTag> existing, Fetched fetched) {
+  private Step classified(
+      WorkItem item, List<ObjectTag> existing, Fetched fetched, Classification classification) {
     ObjectRef ref = fetched.ref();
-    Classification classification = fetched.classification();
     boolean confident =
         classification.top().isPresent()
             && classification.topConfidence() >= settings.reviewThreshold();
@@ -358,8 +366,17 @@ public final class TaggingPipeline implements AutoCloseable {
     return results;
   }
 
+  /** Stops the workers, waiting for objects in flight so they do not use clients closed next. */
   @Override
   public void close() {
-    workers.shutdownNow();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -62,6 +62,11 @@ public final class FallbackClassifier implements Classifier {
   }
 
   @Override
+  public void close() {
+    chain.forEach(Classifier::close);
+  }
+
+  @Override
   public void prime() throws ClassificationException {
     for (Classifier provider : chain) {
       provider.prime();

@@ -1,6 +1,7 @@
 package io.autotag.shared.review;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,8 +23,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * Sends review messages to an SQS queue with {@code SendMessageBatch} (10 entries a call), checking
  * the per-entry failures SQS reports inside a successful response. Entries that failed for a reason
  * on the server side are retried once; what still fails is returned so the caller can fail those
- * records and let their trigger retry. FIFO queues (URL ending in {@code .fifo}) get a group per
- * bucket and a deduplication id per object version, so repeated events do not queue twice.
+ * records and let their trigger retry. FIFO queues (URL ending in {@code .fifo}) get a message
+ * group per object (so reviewers can work in parallel) and a deduplication id per object version,
+ * so repeated events do not queue twice. Bodies escape non-ASCII characters, so a key holding a
+ * character SQS refuses (U+FFFF, say) still makes a sendable message.
  */
 public final class ReviewQueue {
 
@@ -38,7 +41,7 @@ public final class ReviewQueue {
   public ReviewQueue(SqsClient sqs, String queueUrl, ObjectMapper json) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
-    this.json = json;
+    this.json = json.copy().enable(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
     this.fifo = queueUrl.endsWith(".fifo");
   }
 
@@ -93,7 +96,9 @@ public final class ReviewQueue {
     }
     var entry = SendMessageBatchRequestEntry.builder().id(id).messageBody(body);
     if (fifo) {
-      entry.messageGroupId(message.bucket()).messageDeduplicationId(sha256(message.identity()));
+      entry
+          .messageGroupId(sha256(message.bucket() + "/" + message.key()))
+          .messageDeduplicationId(sha256(message.identity()));
     }
     return entry.build();
   }

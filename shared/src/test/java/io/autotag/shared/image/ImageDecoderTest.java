@@ -2,6 +2,7 @@ package io.autotag.shared.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
@@ -366,5 +367,62 @@ class ImageDecoderTest {
           .as("channel at bit %d of %06x vs %06x", shift, actual, expected)
           .isLessThanOrEqualTo(40);
     }
+  }
+
+  @Test
+  void aBmpThatEmbedsAJpegWithAHugeDeclaredSizeIsRefusedBeforeAnyAllocation() {
+    // 70 bytes: a 1x1 BMP whose header says "compression 4 (embedded JPEG), 2 GB of data".
+    byte[] bmp = new byte[70];
+    bmp[0] = 'B';
+    bmp[1] = 'M';
+    writeLittleEndian(bmp, 2, 70);
+    writeLittleEndian(bmp, 10, 54);
+    writeLittleEndian(bmp, 14, 40);
+    writeLittleEndian(bmp, 18, 1);
+    writeLittleEndian(bmp, 22, 1);
+    bmp[26] = 1;
+    bmp[28] = 24;
+    writeLittleEndian(bmp, 30, 4);
+    writeLittleEndian(bmp, 34, 0x7FFFFFF0);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(bmp));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.UNSUPPORTED_TYPE);
+  }
+
+  @Test
+  void aBmpDeclaringMoreDataThanItHoldsIsCorrupt() {
+    byte[] bmp = new byte[70];
+    bmp[0] = 'B';
+    bmp[1] = 'M';
+    writeLittleEndian(bmp, 14, 40);
+    writeLittleEndian(bmp, 18, 1);
+    writeLittleEndian(bmp, 22, 1);
+    bmp[26] = 1;
+    bmp[28] = 24;
+    writeLittleEndian(bmp, 34, 1_000_000);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(bmp));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
+  }
+
+  @Test
+  void aLongThinImageIsSubsampledToTheDecodeBudgetWhateverTheRequestedSize() {
+    // 40000x1000 = 40 MP, within the pixel limit but over the 16.7 MP decode budget.
+    assertThat(ImageDecoder.budgetStep(40_000, 1_000)).isEqualTo(2);
+    assertThat(ImageDecoder.budgetStep(100_000, 1_000)).isEqualTo(3);
+    assertThat(ImageDecoder.budgetStep(4096, 4096)).isEqualTo(1);
+    long decodedPixels = (100_000L / 3) * (1_000 / 3);
+    assertThat(decodedPixels).isLessThanOrEqualTo(ImageDecoder.MAX_DECODED_PIXELS);
+  }
+
+  private static void writeLittleEndian(byte[] data, int offset, int value) {
+    data[offset] = (byte) value;
+    data[offset + 1] = (byte) (value >>> 8);
+    data[offset + 2] = (byte) (value >>> 16);
+    data[offset + 3] = (byte) (value >>> 24);
   }
 }

@@ -71,9 +71,9 @@ class ReviewQueueIT {
   @Test
   void reportsTheEntriesSqsRefusesAndStillSendsTheOthers() {
     String queue = aws.createQueue("review-partial");
-    // SQS refuses characters outside its allowed set (U+FFFF among them): that entry fails, the
-    // others must still go out.
-    ReviewMessage huge = message("bad\uFFFFkey");
+    // SQS refuses a body over its size limit (ElasticMQ: 1 MiB): that entry fails, the others
+    // must still go out.
+    ReviewMessage huge = message("x".repeat(1100 * 1024));
     List<ReviewMessage> messages = List.of(message("a"), huge, message("b"));
 
     Map<Integer, String> failed =
@@ -90,6 +90,18 @@ class ReviewQueueIT {
             .toList();
     assertThat(keys).doesNotContain("?");
     assertThat(failed.keySet().size() + keys.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aKeyWithCharactersSqsRefusesStillMakesASendableMessage() throws Exception {
+    String queue = aws.createQueue("review-escaped");
+
+    Map<Integer, String> failed =
+        new ReviewQueue(aws.clients().sqs(), queue, json).sendAll(List.of(message("odd\uFFFFkey")));
+
+    assertThat(failed).isEmpty();
+    assertThat(json.readTree(aws.drain(queue).getFirst().body()).get("key").asText())
+        .isEqualTo("odd\uFFFFkey");
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.autotag.shared.provider.http;
 
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +43,16 @@ public final class Retrier {
     this.random = random;
   }
 
-  /** A retrier that really sleeps, with jitter from {@link ThreadLocalRandom}. */
+  /**
+   * A retrier that really sleeps, with jitter from a {@link SecureRandom}: unlike {@code Random} or
+   * {@code ThreadLocalRandom}, whose seeds a SnapStart snapshot would copy into every restored
+   * instance (giving them all the same backoff), Lambda reseeds it on restore.
+   */
   public static Retrier create(HttpSettings settings) {
-    return new Retrier(
-        settings, d -> Thread.sleep(d), () -> ThreadLocalRandom.current().nextDouble());
+    return new Retrier(settings, d -> Thread.sleep(d), JITTER::nextDouble);
   }
+
+  private static final SecureRandom JITTER = new SecureRandom();
 
   public HttpSettings settings() {
     return settings;
