@@ -144,7 +144,9 @@ public final class LocalStack implements AutoCloseable {
     reviewDeadLetterQueueUrl = createQueue(REVIEW_DEAD_LETTER_QUEUE, null, 0, 30);
     reviewQueueUrl = createQueue(REVIEW_QUEUE, reviewDeadLetterQueueUrl, 5, 300);
     bufferDeadLetterQueueUrl = createQueue(BUFFER_DEAD_LETTER_QUEUE, null, 0, 30);
-    bufferQueueUrl = createQueue(BUFFER_QUEUE, bufferDeadLetterQueueUrl, maxReceiveCount, 30);
+    // Longer than one invocation may take (SqsEventSource allows 60 s), so a slow batch is not
+    // delivered a second time while it still runs.
+    bufferQueueUrl = createQueue(BUFFER_QUEUE, bufferDeadLetterQueueUrl, maxReceiveCount, 90);
     functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueueUrl);
     ObjectMapper json = new ObjectMapper();
 

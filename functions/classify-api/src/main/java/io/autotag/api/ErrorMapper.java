@@ -82,12 +82,17 @@ final class ErrorMapper {
       case CORRUPT -> new ApiException(422, "corrupt-image", message);
       case TOO_LARGE, TOO_MANY_PIXELS -> new ApiException(413, "payload-too-large", message);
       case GONE -> new ApiException(404, "image-not-found", message);
-      case REJECTED -> new ApiException(422, "provider-rejected", message);
+      // Provider-side failures get fixed messages: theirs can name internal hosts, secret
+      // references or carry the provider's own error text.
+      case REJECTED ->
+          new ApiException(422, "provider-rejected", "the provider refused to classify the image");
       // Our credentials for the provider are wrong: not the caller's fault.
       case UNAUTHORIZED ->
           new ApiException(502, "provider-unauthorized", "the provider refused autotag's key");
-      case THROTTLED -> new ApiException(503, "provider-throttled", message);
-      case UNAVAILABLE -> new ApiException(503, "provider-unavailable", message);
+      case THROTTLED ->
+          new ApiException(503, "provider-throttled", "the provider is busy, try again later");
+      case UNAVAILABLE ->
+          new ApiException(503, "provider-unavailable", "the provider is unavailable, try again");
     };
   }
 

@@ -136,11 +136,9 @@ final class ImageResolver {
     } catch (URISyntaxException e) {
       throw ApiException.badRequest("invalid-image-url", "the image URL is not a valid URL");
     }
-    if (target.capabilities().acceptsUrl()) {
-      // The provider fetches it from its own network; we still refuse internal addresses, so a
-      // provider running next to us cannot be turned against our network either.
-      return new ImageInput.Url(fetcher.vet(uri), Optional.empty(), Optional.empty());
-    }
+    // Always fetched here, never handed to the provider: our fetcher re-checks every redirect
+    // and every address, while a provider (a self-hosted Roboflow server inside the VPC, say)
+    // would follow a redirect to an internal address or read an address form differently.
     FetchedBody body = fetcher.fetch(uri);
     if (body.body().length == 0) {
       throw ApiException.badRequest("empty-image", "the image URL returned no bytes");
@@ -159,6 +157,11 @@ final class ImageResolver {
     }
     String bucket = rest.substring(0, slash);
     String key = rest.substring(slash + 1);
+    // Path-style requests put the key in the path: "allowed/../other/k" must not leave the bucket.
+    if (java.util.Arrays.stream(key.split("/", -1))
+        .anyMatch(p -> p.equals(".") || p.equals(".."))) {
+      throw ApiException.badRequest("invalid-request", "an S3 key must not hold . or .. segments");
+    }
     if (!s3Buckets.contains(bucket)) {
       throw ApiException.forbidden("bucket-not-allowed", "that S3 bucket is not allowed");
     }

@@ -393,9 +393,11 @@ class ApiHandlerTest {
   @Test
   void providerFailuresMapToStableStatuses() {
     scripted.failing(
-        new ClassificationException(FailureReason.UNAVAILABLE, "the provider is down"));
-    assertThat(invoke(handler, sampleEvent("api-classify-json-v2.json")).path("statusCode").asInt())
-        .isEqualTo(503);
+        new ClassificationException(
+            FailureReason.UNAVAILABLE, "roboflow at 10.0.3.7: cannot connect"));
+    JsonNode unavailable = invoke(handler, sampleEvent("api-classify-json-v2.json"));
+    assertThat(unavailable.path("statusCode").asInt()).isEqualTo(503);
+    assertThat(unavailable.path("body").asText()).doesNotContain("10.0.3.7");
     scripted.failing(new ClassificationException(FailureReason.CORRUPT, "the image is damaged"));
     JsonNode corrupt = invoke(handler, sampleEvent("api-einstein-predict-v2.json"));
     assertThat(corrupt.path("statusCode").asInt()).isEqualTo(422);

@@ -41,6 +41,11 @@ public sealed interface ImageInput {
     public String describe() {
       return data.length + " bytes" + format.map(f -> " of " + f.mediaType()).orElse("");
     }
+
+    @Override
+    public String toString() {
+      return "Bytes[" + describe() + "]";
+    }
   }
 
   /** An image a provider can fetch itself. */
@@ -55,6 +60,12 @@ public sealed interface ImageInput {
     public String describe() {
       // Presigned URLs carry credentials in the query string: never show it.
       return uri.getScheme() + "://" + uri.getHost() + uri.getRawPath();
+    }
+
+    /** The same as {@link #describe()}: a record's generated toString would print the query. */
+    @Override
+    public String toString() {
+      return "Url[" + describe() + "]";
     }
   }
 

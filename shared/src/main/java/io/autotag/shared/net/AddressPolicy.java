@@ -52,6 +52,7 @@ public final class AddressPolicy {
         || (b0 == 192 && b1 == 168)
         || (b0 == 192 && b1 == 0 && b2 == 0) // IETF protocol assignments
         || (b0 == 192 && b1 == 0 && b2 == 2) // TEST-NET-1
+        || (b0 == 192 && b1 == 88 && b2 == 99) // 6to4 relay anycast (deprecated)
         || (b0 == 198 && (b1 & 0xFE) == 18) // 198.18.0.0/15 benchmarking
         || (b0 == 198 && b1 == 51 && b2 == 100) // TEST-NET-2
         || (b0 == 203 && b1 == 0 && b2 == 113) // TEST-NET-3
@@ -80,6 +81,9 @@ public final class AddressPolicy {
         && (((a[10] & 0xFF) == 0xFF && (a[11] & 0xFF) == 0xFF) // ::ffff:0:0/96 mapped
             || (a[10] == 0 && a[11] == 0))) { // ::/96 compatible, also :: and ::1
       return embeddedIpv4IsPublic(a);
+    }
+    if (allZero(a, 0, 8) && (a[8] & 0xFF) == 0xFF && (a[9] & 0xFF) == 0xFF && allZero(a, 10, 12)) {
+      return embeddedIpv4IsPublic(a); // ::ffff:0:0:0/96 IPv4-translated (SIIT)
     }
     if (first == 0x00 && second == 0x64 && (a[2] & 0xFF) == 0xFF && (a[3] & 0xFF) == 0x9B) {
       return embeddedIpv4IsPublic(a); // 64:ff9b::/96 NAT64

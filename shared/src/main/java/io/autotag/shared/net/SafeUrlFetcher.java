@@ -163,7 +163,7 @@ public final class SafeUrlFetcher implements AutoCloseable {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
 
-  private static URI checkForm(URI uri) throws FetchException {
+  static URI checkForm(URI uri) throws FetchException {
     if (uri == null || !uri.isAbsolute()) {
       throw new FetchException(FetchException.Kind.INVALID_URL, "the image URL is not absolute");
     }
@@ -179,7 +179,28 @@ public final class SafeUrlFetcher implements AutoCloseable {
       throw new FetchException(
           FetchException.Kind.INVALID_URL, "image URLs with credentials are not accepted");
     }
+    if (uri.getHost().matches("[0-9.]+") && !isCanonicalDottedQuad(uri.getHost())) {
+      // "0177.0.0.1" is 177.0.0.1 to Java but 127.0.0.1 to C libraries: refuse the ambiguity.
+      throw new FetchException(
+          FetchException.Kind.INVALID_URL, "numeric hosts must be written as a.b.c.d");
+    }
     return uri;
+  }
+
+  private static boolean isCanonicalDottedQuad(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty()
+          || part.length() > 3
+          || (part.length() > 1 && part.startsWith("0"))
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkAddresses(URI uri) throws FetchException {

@@ -143,8 +143,10 @@ public final class S3Objects {
   }
 
   private static ObjectGoneException goneOrRethrow(ObjectRef ref, S3Exception e) {
-    // NoSuchKey / NoSuchVersion: deleted before we got to it.
-    if (e.statusCode() == 404) {
+    // NoSuchKey / NoSuchVersion: deleted before we got to it. A missing bucket is a configuration
+    // problem, not a deleted object: let it fail loudly and reach the dead-letter queue.
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    if (e.statusCode() == 404 && !"NoSuchBucket".equals(code)) {
       return new ObjectGoneException("deleted: " + ref);
     }
     throw e;

@@ -53,7 +53,10 @@ class AddressPolicyTest {
         "2001:db8::1",
         "2001::1",
         "100::1",
-        "fd00:ec2::254"
+        "fd00:ec2::254",
+        "::ffff:0:7f00:1",
+        "::ffff:0:a9fe:a9fe",
+        "192.88.99.1"
       })
   void refusesInternalAddresses(String literal) throws UnknownHostException {
     assertThat(AddressPolicy.isPublic(InetAddress.getByName(literal))).isFalse();
