@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -26,6 +29,22 @@ public final class AwsClients implements AutoCloseable {
   private final SqsClient sqs;
   private final S3Presigner presigner;
 
+  /**
+   * The SDK's standard retries plus S3's {@code OperationAborted} (409: "a conflicting conditional
+   * operation is in progress"), which concurrent tag writes to one object can get and which the SDK
+   * does not retry by itself.
+   */
+  private static final RetryStrategy S3_RETRIES =
+      AwsRetryStrategy.standardRetryStrategy().toBuilder()
+          .retryOnException(AwsClients::isOperationAborted)
+          .build();
+
+  static boolean isOperationAborted(Throwable error) {
+    return error instanceof AwsServiceException e
+        && e.awsErrorDetails() != null
+        && "OperationAborted".equals(e.awsErrorDetails().errorCode());
+  }
+
   private AwsClients(
       AwsSettings settings,
       AwsCredentialsProvider credentials,
@@ -42,7 +61,8 @@ public final class AwsClients implements AutoCloseable {
             .httpClient(httpClient)
             .region(settings.region())
             .credentialsProvider(credentials)
-            .overrideConfiguration(c -> c.executionInterceptors(interceptors))
+            .overrideConfiguration(
+                c -> c.executionInterceptors(interceptors).retryStrategy(S3_RETRIES))
             .forcePathStyle(settings.s3PathStyle());
     settings.s3Endpoint().ifPresent(s3Builder::endpointOverride);
     this.s3 = s3Builder.build();
