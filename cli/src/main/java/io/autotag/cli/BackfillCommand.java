@@ -85,40 +85,46 @@ final class BackfillCommand implements Callable<Integer> {
     env.put("AUTOTAG_CONCURRENCY", Integer.toString(concurrency));
     env.putIfAbsent("AUTOTAG_PRIMING", "false");
     Backfill.Summary summary;
-    try (TaggerWiring wiring =
-            TaggerWiring.create(env, parent.providers(), CliAws.factory(env), Clock.systemUTC());
-        // Listing uses its own client, configured from the same settings as the tagger's.
-        AwsClients lister = CliAws.factory(env).apply(awsSettings(env))) {
-      Backfill backfill =
-          new Backfill(lister.s3(), wiring.pipeline(), Math.max(10, concurrency * 2));
-      CountDownLatch finished = new CountDownLatch(1);
-      // Ctrl-C: finish the chunk in progress (its tags get written), then exit.
-      Thread hook =
-          new Thread(
-              () -> {
-                backfill.stop();
-                try {
-                  finished.await(120, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "autotag-backfill-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      boolean bar = progress || parent.stderrIsTerminal();
-      try (Progress p = Progress.create(err, bar, "objects", 0)) {
-        summary = backfill.run(where.bucket(), where.prefix(), p);
-      } finally {
-        finished.countDown();
+    // Ctrl-C: the hook stops the backfill, then waits until the chunk in progress has written its
+    // tags and the summary below is printed, because the JVM halts as soon as the hook returns.
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook = null;
+    try {
+      try (TaggerWiring wiring =
+              TaggerWiring.create(env, parent.providers(), CliAws.factory(env), Clock.systemUTC());
+          // Listing uses its own client, configured from the same settings as the tagger's.
+          AwsClients lister = CliAws.factory(env).apply(awsSettings(env))) {
+        Backfill backfill =
+            new Backfill(lister.s3(), wiring.pipeline(), Math.max(10, concurrency * 2));
+        hook =
+            new Thread(
+                () -> {
+                  backfill.stop();
+                  try {
+                    finished.await(120, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "autotag-backfill-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean bar = progress || parent.stderrIsTerminal();
+        try (Progress p = Progress.create(err, bar, "objects", 0)) {
+          summary = backfill.run(where.bucket(), where.prefix(), p);
+        }
       }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Already stopping because of Ctrl-C: the hook is running and waits for us.
+      out.print(report(summary, where));
+      out.flush();
+    } finally {
+      finished.countDown();
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // Already stopping because of Ctrl-C: the hook is running and has been released.
+        }
       }
     }
-    out.print(report(summary, where));
-    out.flush();
     if (summary.stopped()) {
       return AutotagCommand.SOME_FAILED;
     }
