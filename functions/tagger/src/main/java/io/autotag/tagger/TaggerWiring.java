@@ -88,10 +88,6 @@ public final class TaggerWiring implements AutoCloseable {
     return json;
   }
 
-  Classifier classifier() {
-    return classifier;
-  }
-
   Priming priming() {
     return priming;
   }

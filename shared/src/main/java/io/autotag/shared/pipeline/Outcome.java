@@ -13,10 +13,5 @@ public enum Outcome {
   /** Deleted or overwritten before it could be processed: nothing to tag. */
   GONE,
   /** A retryable failure: the trigger must deliver this object again. */
-  RETRY;
-
-  /** Whether the record counts as handled; {@link #RETRY} must be reported as a failure. */
-  public boolean done() {
-    return this != RETRY;
-  }
+  RETRY
 }
