@@ -3,8 +3,8 @@ package io.autotag.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.pipeline.S3EventKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -160,26 +160,15 @@ final class UploadBridge implements AutoCloseable {
     bucketNode.putObject("ownerIdentity").put("principalId", "autotag-local");
     bucketNode.put("arn", "arn:aws:s3:::" + bucket);
     ObjectNode objectNode = s3.putObject("object");
-    objectNode.put("key", encodeKey(object.key()));
+    objectNode.put("key", S3EventKeys.encode(object.key()));
     objectNode.put("size", object.size());
-    objectNode.put("eTag", unquote(object.eTag()));
+    objectNode.put("eTag", ObjectRef.unquote(object.eTag()));
     objectNode.put("sequencer", String.format(Locale.ROOT, "%016X", ++sequence));
     try {
       return json.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Keys as S3 puts them in events: form-URL-encoded, slashes left as they are. */
-  static String encodeKey(String key) {
-    return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
-  }
-
-  private static String unquote(String eTag) {
-    return eTag != null && eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"")
-        ? eTag.substring(1, eTag.length() - 1)
-        : String.valueOf(eTag);
   }
 
   @Override

@@ -24,7 +24,7 @@ class CliTest {
   @Test
   void bridgedKeysAreEncodedAsS3EncodesThemAndDecodeBack() {
     String key = "photos/My Holiday+Beach ü.jpg";
-    String encoded = UploadBridge.encodeKey(key);
+    String encoded = S3EventKeys.encode(key);
     assertThat(encoded).isEqualTo("photos/My+Holiday%2BBeach+%C3%BC.jpg");
     assertThat(S3EventKeys.decode(encoded)).isEqualTo(key);
   }

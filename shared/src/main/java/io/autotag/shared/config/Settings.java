@@ -50,21 +50,7 @@ public final class Settings {
   }
 
   public int integer(String name, int defaultValue, int min, int max) {
-    Optional<String> raw = optional(name);
-    if (raw.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      int value = Integer.parseInt(raw.get());
-      if (value < min || value > max) {
-        problems.add(name + " must be between " + min + " and " + max);
-        return defaultValue;
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      problems.add(name + " must be a whole number");
-      return defaultValue;
-    }
+    return (int) longValue(name, defaultValue, min, max);
   }
 
   public long longValue(String name, long defaultValue, long min, long max) {

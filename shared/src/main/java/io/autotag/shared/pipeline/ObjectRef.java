@@ -37,7 +37,7 @@ public record ObjectRef(
   }
 
   /** S3 returns eTags in quotes; events carry them bare. Compare them bare. */
-  static String unquote(String eTag) {
+  public static String unquote(String eTag) {
     String trimmed = eTag.strip();
     if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
       return trimmed.substring(1, trimmed.length() - 1);

@@ -24,6 +24,19 @@ class S3EventKeysTest {
     assertThat(S3EventKeys.decode(encoded)).isEqualTo(decoded);
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "photos/My Holiday+Beach ü.jpg|photos/My+Holiday%2BBeach+%C3%BC.jpg",
+        "猫/🐈.png|%E7%8C%AB/%F0%9F%90%88.png",
+        "100% done.png|100%25+done.png",
+      })
+  void encodesKeysAsS3WritesThemIntoEvents(String key, String encoded) {
+    assertThat(S3EventKeys.encode(key)).isEqualTo(encoded);
+    assertThat(S3EventKeys.decode(S3EventKeys.encode(key))).isEqualTo(key);
+  }
+
   @Test
   void rejectsMalformedEscapes() {
     assertThatThrownBy(() -> S3EventKeys.decode("bad%zz.jpg"))
