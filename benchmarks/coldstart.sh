@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-7}"
 photo="${2:-/tmp/autotag-photos/usr/share/wallpapers/EveningGlow/contents/images/1920x1080.jpg}"
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+. .mvn/jdk.sh
+java="$JAVA_HOME/bin/java"
 cp="benchmarks/target/classes:benchmarks/target/lib/*"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 benchmarks/stub_s3.py "$photo" "$port" &

@@ -5,7 +5,8 @@
 # Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
-java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+. .mvn/jdk.sh
+java="$JAVA_HOME/bin/java"
 cp="benchmarks/target/classes:benchmarks/target/lib/*"
 quiet=-Dlogback.configurationFile=benchmarks/logback-quiet.xml
 main="${MAIN:-org.openjdk.jmh.Main}"

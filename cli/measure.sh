@@ -3,7 +3,7 @@
 # objects/s, each next to a baseline from the same run. Figures go to docs/local.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+. ../.mvn/jdk.sh
 (cd .. && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true install -pl cli -am)
 ../mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
 # The runtime jars as the tool itself runs them (target/lib), then only the test-scope extras.

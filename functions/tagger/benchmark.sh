@@ -4,7 +4,7 @@
 #   functions/tagger/benchmark.sh 200 50 2 10
 set -euo pipefail
 cd "$(dirname "$0")"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+. ../../.mvn/jdk.sh
 # Install shared (and its test-jar, which holds the emulators and the fake provider) so the
 # classpath below points at this checkout's code.
 ../../mvnw -q -B -f ../../pom.xml install -pl functions/tagger -am -DskipTests -Dspotless.check.skip=true

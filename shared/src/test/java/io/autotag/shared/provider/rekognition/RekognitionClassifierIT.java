@@ -38,7 +38,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The Rekognition adapter, through the real SDK client (module 2.50.2 on the 2.54 core) pointed at
+ * The Rekognition adapter, through the real SDK client pointed at
  * a local server speaking DetectLabels over JSON 1.1.
  */
 class RekognitionClassifierIT extends ClassifierContract {
