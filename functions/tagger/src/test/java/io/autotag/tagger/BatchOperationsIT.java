@@ -272,7 +272,12 @@ class BatchOperationsIT {
             "malformed-task: no key",
             "skipped:unsupported-type",
             "malformed-task: badly encoded key");
-    assertThat(tags(BUCKET, "multi/b.jpg", null)).containsEntry("autotag:status", "skipped");
+    // A task names no eTag: the tags record the eTag of what was read, as for an upload.
+    String readETag =
+        aws.clients().s3().headObject(b -> b.bucket(BUCKET).key("multi/b.jpg")).eTag();
+    assertThat(tags(BUCKET, "multi/b.jpg", null))
+        .containsEntry("autotag:status", "skipped")
+        .containsEntry("autotag:etag", readETag.replace("\"", ""));
   }
 
   @Test
@@ -316,6 +321,8 @@ class BatchOperationsIT {
 
     assertThat(result.get("resultCode").asText()).isEqualTo("Succeeded");
     assertThat(result.get("resultString").asText()).isEqualTo("skipped:corrupt-image");
+    assertThat(tags(BUCKET, "photos/cat.jpg", null))
+        .containsEntry("autotag:etag", "2224d56de21ef39bd00e7b969a0646e2");
   }
 
   @Test
