@@ -38,8 +38,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * The Rekognition adapter, through the real SDK client pointed at
- * a local server speaking DetectLabels over JSON 1.1.
+ * The Rekognition adapter, through the real SDK client pointed at a local server speaking
+ * DetectLabels over JSON 1.1.
  */
 class RekognitionClassifierIT extends ClassifierContract {
 
