@@ -3,12 +3,12 @@
 # package @vladmandic/human: fetches it with `npm pack`, verifies the sha256 of
 # the tarball and of the TF.js CenterNet files, extracts the labels, converts
 # the graph to ONNX and writes
-#   shared/src/main/resources/io/autotag/models/coco80/model.onnx
-#   shared/src/main/resources/io/autotag/models/coco80/labels.txt
+#   providers/src/main/resources/io/autotag/models/coco80/model.onnx
+#   providers/src/main/resources/io/autotag/models/coco80/labels.txt
 #
 # Options:
 #   --reference  also regenerate the TF.js reference outputs
-#                (shared/src/test/resources/.../coco80/reference-outputs.json)
+#                (providers/src/test/resources/.../coco80/reference-outputs.json)
 #                and check model.onnx against them and the full TF.js heatmaps
 #   --check      only check model.onnx against the committed reference outputs
 #                and the full TF.js heatmaps (no regeneration)
@@ -36,8 +36,8 @@ esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-out_dir=$repo/shared/src/main/resources/io/autotag/models/coco80
-test_dir=$repo/shared/src/test/resources/io/autotag/models/coco80
+out_dir=$repo/providers/src/main/resources/io/autotag/models/coco80
+test_dir=$repo/providers/src/test/resources/io/autotag/models/coco80
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -94,9 +94,9 @@ case $mode in
 esac
 
 echo "sha256 of outputs:"
-(cd "$repo" && sha256sum shared/src/main/resources/io/autotag/models/coco80/model.onnx \
-  shared/src/main/resources/io/autotag/models/coco80/labels.txt)
+(cd "$repo" && sha256sum providers/src/main/resources/io/autotag/models/coco80/model.onnx \
+  providers/src/main/resources/io/autotag/models/coco80/labels.txt)
 if [ "$mode" != model ]; then
-  (cd "$repo" && sha256sum shared/src/test/resources/io/autotag/models/coco80/reference-outputs.json \
-    shared/src/test/resources/io/autotag/models/coco80/reference-photo.png)
+  (cd "$repo" && sha256sum providers/src/test/resources/io/autotag/models/coco80/reference-outputs.json \
+    providers/src/test/resources/io/autotag/models/coco80/reference-photo.png)
 fi

@@ -29,7 +29,8 @@ class TemplateTest {
   @Test
   void codeUriIsTheZipThisModuleBuilds() throws IOException {
     assertThat(Files.readString(TEMPLATE)).contains("CodeUri: functions/tagger/target/tagger.zip");
-    assertThat(Files.readString(Path.of("pom.xml"))).contains("<finalName>tagger</finalName>");
+    assertThat(Files.readString(Path.of("pom.xml")))
+        .contains("<lambda.zip.name>tagger</lambda.zip.name>");
   }
 
   @Test
