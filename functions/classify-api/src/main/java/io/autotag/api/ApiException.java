@@ -11,7 +11,15 @@ final class ApiException extends RuntimeException {
   private final String code;
 
   ApiException(int status, String code, String message) {
-    super(message, null, false, false);
+    this(status, code, message, null);
+  }
+
+  /**
+   * An exception that keeps what caused it, for the log only (never for the caller): an S3 or
+   * network failure behind a 502, say.
+   */
+  ApiException(int status, String code, String message, Throwable cause) {
+    super(message, cause, false, false);
     this.status = status;
     this.code = code;
   }

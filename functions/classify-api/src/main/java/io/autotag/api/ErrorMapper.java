@@ -8,6 +8,7 @@ import io.autotag.shared.secrets.SecretException;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The one place exceptions become HTTP statuses. Every error body is stable JSON with a code, a
@@ -26,22 +27,59 @@ final class ErrorMapper {
 
   ApiResponse toResponse(Throwable error, ApiRequest request, ErrorStyle style) {
     ApiException api = classify(error);
-    if (api.status() >= 500) {
-      log.atError()
-          .setCause(error)
-          .addKeyValue("requestId", request.requestId())
-          .addKeyValue("path", request.path())
-          .addKeyValue("code", api.code())
-          .log("request failed");
-    } else {
-      log.atInfo()
-          .addKeyValue("requestId", request.requestId())
-          .addKeyValue("path", request.path())
-          .addKeyValue("status", api.status())
-          .addKeyValue("code", api.code())
-          .log("request refused");
-    }
+    log(error, api, request);
     return render(api, request.requestId(), style);
+  }
+
+  /** Whose doing a failure is, which decides how it is logged. */
+  enum Blame {
+    /**
+     * The caller's input: a bad request, their image, their URL (even one too slow to answer: a
+     * 504). Logged at INFO with no stack trace, so no caller can fill the error log.
+     */
+    CALLER,
+    /** A dependency is busy or down for now: WARN with the cause's text, no stack trace. */
+    TRANSIENT,
+    /** Ours to fix (a bug, S3 failing, our provider credentials): ERROR with the cause. */
+    FAULT
+  }
+
+  static Blame blame(Throwable error) {
+    return switch (error) {
+      case FetchException e -> Blame.CALLER;
+      case ApiException e when e.status() < 500 -> Blame.CALLER;
+      case ApiException e -> Blame.FAULT;
+      case ClassificationException e ->
+          switch (e.reason()) {
+            case UNSUPPORTED_TYPE, EMPTY, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS, GONE -> Blame.CALLER;
+            case REJECTED, THROTTLED, UNAVAILABLE -> Blame.TRANSIENT;
+            case UNAUTHORIZED -> Blame.FAULT;
+          };
+      case SecretException e -> e.retryable() ? Blame.TRANSIENT : Blame.FAULT;
+      default -> Blame.FAULT;
+    };
+  }
+
+  private void log(Throwable error, ApiException api, ApiRequest request) {
+    Blame blame = blame(error);
+    // An ApiException wraps what really failed (an S3 error behind a 502): log that.
+    Throwable cause =
+        error instanceof ApiException && error.getCause() != null ? error.getCause() : error;
+    LoggingEventBuilder line =
+        switch (blame) {
+          case CALLER -> log.atInfo();
+          case TRANSIENT -> log.atWarn();
+          case FAULT -> log.atError().setCause(cause);
+        };
+    line.addKeyValue("requestId", request.requestId())
+        .addKeyValue("path", request.path())
+        .addKeyValue("status", api.status())
+        .addKeyValue("code", api.code());
+    if (blame == Blame.TRANSIENT) {
+      // Provider and secret-store messages are written to be logged (no secret in them).
+      line.addKeyValue("cause", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+    line.log(blame == Blame.CALLER ? "request refused" : "request failed");
   }
 
   ApiResponse render(ApiException api, String requestId, ErrorStyle style) {

@@ -1,7 +1,10 @@
 package io.autotag.api;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,20 +17,33 @@ final class Params {
 
   private Params() {}
 
+  /**
+   * Reads a request body as one JSON object, strictly: a duplicated key (which a lenient parser
+   * resolves silently, to whichever copy it likes) or anything after the object is refused.
+   */
   static JsonNode jsonObject(ObjectMapper json, byte[] body) {
     if (body.length == 0) {
       throw ApiException.badRequest("malformed-json", "the request body is empty");
     }
     JsonNode node;
     try {
-      node = json.readTree(body);
+      node = strict(json).readTree(body);
     } catch (IOException e) {
-      throw ApiException.badRequest("malformed-json", "the request body is not valid JSON");
+      throw ApiException.badRequest(
+          "malformed-json",
+          "the request body is not valid JSON (one object, each key once, nothing after it)");
     }
     if (node == null || !node.isObject()) {
       throw ApiException.badRequest("malformed-json", "the request body must be a JSON object");
     }
     return node;
+  }
+
+  /** A reader that refuses duplicated keys and trailing content. */
+  static ObjectReader strict(ObjectMapper json) {
+    return json.reader()
+        .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   static Optional<Double> fraction(JsonNode node, String name) {

@@ -75,12 +75,23 @@ final class RoboflowRoutes {
   ApiResponse infer(ApiRequest request)
       throws ClassificationException, FetchException, SecretException {
     long start = System.nanoTime();
-    JsonNode body = Params.jsonObject(json, request.body());
+    // Authenticate before reporting anything about the body: a caller without a valid key learns
+    // nothing from a 400. The key may be in the body, so a body that cannot be read has no key.
+    JsonNode body = null;
+    ApiException malformed = null;
+    try {
+      body = Params.jsonObject(json, request.body());
+    } catch (ApiException e) {
+      malformed = e;
+    }
     Optional<String> bodyKey =
-        body.path("api_key").isTextual()
+        body != null && body.path("api_key").isTextual()
             ? Optional.of(body.get("api_key").asText())
             : Optional.empty();
     auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, bodyKey);
+    if (malformed != null) {
+      throw malformed;
+    }
     String modelId = body.path("model_id").asText("");
     if (!modelId.matches("[^/]+/[0-9]+")) {
       throw ApiException.badRequest(

@@ -41,9 +41,9 @@ final class S3ImageReader {
       if (e.statusCode() == 404) {
         throw ApiException.notFound("image-not-found", "the S3 object does not exist");
       }
-      throw new ApiException(502, "s3-unavailable", "S3 could not be read, try again");
+      throw new ApiException(502, "s3-unavailable", "S3 could not be read, try again", e);
     } catch (SdkClientException | IOException e) {
-      throw new ApiException(502, "s3-unavailable", "S3 could not be read, try again");
+      throw new ApiException(502, "s3-unavailable", "S3 could not be read, try again", e);
     }
   }
 

@@ -89,7 +89,6 @@ public final class EinsteinClassifier implements Classifier {
                 settings.assertionLifetime(),
                 settings.privateKey().orElseThrow(),
                 http,
-                retrier,
                 clock,
                 json);
     return new EinsteinClassifier(settings, tokens, http, retrier, json);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.provider.http.ProviderHttp;
-import io.autotag.shared.provider.http.Retrier;
 import io.autotag.shared.provider.http.SafeText;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
@@ -25,9 +24,9 @@ import java.util.List;
 /**
  * Access tokens from the JWT bearer grant: signs an assertion with the account's RSA key, exchanges
  * it at the token endpoint, and caches the token until shortly before it expires (a minute, or half
- * its life when that is shorter). One refresh at a time; callers wait for it rather than stampede
- * the token endpoint. Nothing is fetched or signed before the first call, so a SnapStart snapshot
- * holds no token and no timestamp.
+ * its life when that is shorter). Each fetch is one attempt: the caller's retry budget covers it.
+ * One refresh at a time; callers wait for it rather than stampede the token endpoint. Nothing is
+ * fetched or signed before the first call, so a SnapStart snapshot holds no token and no timestamp.
  */
 final class JwtBearerTokens implements AccessTokens {
 
@@ -40,7 +39,6 @@ final class JwtBearerTokens implements AccessTokens {
   private final Duration assertionLifetime;
   private final Secret privateKey;
   private final ProviderHttp http;
-  private final Retrier retrier;
   private final Clock clock;
   private final ObjectMapper json;
 
@@ -56,7 +54,6 @@ final class JwtBearerTokens implements AccessTokens {
       Duration assertionLifetime,
       Secret privateKey,
       ProviderHttp http,
-      Retrier retrier,
       Clock clock,
       ObjectMapper json) {
     this.subject = subject;
@@ -65,7 +62,6 @@ final class JwtBearerTokens implements AccessTokens {
     this.assertionLifetime = assertionLifetime;
     this.privateKey = privateKey;
     this.http = http;
-    this.retrier = retrier;
     this.clock = clock;
     this.json = json;
   }
@@ -110,7 +106,9 @@ final class JwtBearerTokens implements AccessTokens {
             .POST(HttpRequest.BodyPublishers.ofString(form))
             .build();
     Instant asked = clock.instant();
-    JsonNode reply = retrier.call(EinsteinClassifier.NAME, () -> exchange(request, assertion));
+    // One attempt: the classification's retrier retries the whole step (token and prediction),
+    // so a failing token endpoint is not retried again inside each retry of the prediction.
+    JsonNode reply = exchange(request, assertion);
     String accessToken = reply.path("access_token").asText("");
     long expiresIn = reply.path("expires_in").asLong(0);
     if (accessToken.isEmpty() || expiresIn <= 0) {

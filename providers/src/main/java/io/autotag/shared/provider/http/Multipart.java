@@ -12,7 +12,7 @@ import java.util.Objects;
  * A {@code multipart/form-data} body (RFC 7578) built from byte arrays: text fields and file parts,
  * CRLF line breaks, a random boundary per body, and field and file names escaped so a name cannot
  * break out of its header. The parts are handed to the JDK as a list of arrays, so an image is not
- * copied into one big buffer.
+ * copied into one big buffer, and the total length is declared.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7578">RFC 7578</a>
  */
@@ -49,14 +49,23 @@ public final class Multipart {
     return "multipart/form-data; boundary=" + boundary;
   }
 
+  /**
+   * The body for the JDK client, with its length declared: a publisher of several arrays alone
+   * would be sent chunked, without a {@code Content-Length}, which servers may refuse.
+   */
   public HttpRequest.BodyPublisher bodyPublisher() {
-    return HttpRequest.BodyPublishers.ofByteArrays(chunks);
+    return HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofByteArrays(chunks), length());
+  }
+
+  /** The body's length in bytes. */
+  public long length() {
+    return chunks.stream().mapToLong(c -> c.length).sum();
   }
 
   /** The whole body in one array (tests and benchmarks). */
   public byte[] toByteArray() {
-    int length = chunks.stream().mapToInt(c -> c.length).sum();
-    byte[] body = new byte[length];
+    byte[] body = new byte[Math.toIntExact(length())];
     int at = 0;
     for (byte[] chunk : chunks) {
       System.arraycopy(chunk, 0, body, at, chunk.length);

@@ -291,6 +291,31 @@ class EinsteinClassifierIT extends ClassifierContract {
   }
 
   @Test
+  void aFailingTokenEndpointSpendsTheOneRetryBudgetOfTheClassification() {
+    server.failTokens(503);
+    ClassificationException thrown =
+        failure(classifier(Map.of("AUTOTAG_PROVIDER_MAX_RETRIES", "2")));
+    assertThat(thrown.reason()).isEqualTo(FailureReason.UNAVAILABLE);
+    // 1 attempt + 2 retries in all, never retries nested inside each retry (9 calls, 8 waits)
+    assertThat(server.tokenRequests()).isEqualTo(3);
+    assertThat(waits).hasSize(2);
+    assertThat(server.predictions()).isZero();
+  }
+
+  @Test
+  void aHangingTokenEndpointSpendsTheOneRetryBudgetOfTheClassification() {
+    server.delayTokens(Duration.ofMillis(1500));
+    ClassificationException thrown =
+        failure(
+            classifier(
+                Map.of("AUTOTAG_PROVIDER_MAX_RETRIES", "2", "AUTOTAG_PROVIDER_TIMEOUT_MS", "200")));
+    assertThat(thrown.reason()).isEqualTo(FailureReason.UNAVAILABLE);
+    assertThat(server.tokenRequests()).isEqualTo(3);
+    assertThat(waits).hasSize(2);
+    assertThat(server.predictions()).isZero();
+  }
+
+  @Test
   void retryAfterIsHonoured() throws Exception {
     EinsteinClassifier classifier = classifier();
     classifier.classify(image());

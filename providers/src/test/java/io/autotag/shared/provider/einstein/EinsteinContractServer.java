@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
@@ -41,6 +42,9 @@ public final class EinsteinContractServer extends ContractServer {
   private final PublicKey publicKey;
   private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokensIssued = new AtomicInteger();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
+  private volatile int tokenFailureStatus;
+  private volatile Duration tokenDelay = Duration.ZERO;
   private final AtomicInteger predictions = new AtomicInteger();
   private final List<MultipartForm> forms = new CopyOnWriteArrayList<>();
   private volatile long expiresIn = 3600;
@@ -65,6 +69,23 @@ public final class EinsteinContractServer extends ContractServer {
   public EinsteinContractServer expiresIn(long seconds) {
     this.expiresIn = seconds;
     return this;
+  }
+
+  /** Makes the token endpoint answer this status (a 5xx, say) until set back to 0. */
+  public EinsteinContractServer failTokens(int status) {
+    this.tokenFailureStatus = status;
+    return this;
+  }
+
+  /** Makes the token endpoint wait this long before answering (past the client's timeout). */
+  public EinsteinContractServer delayTokens(Duration delay) {
+    this.tokenDelay = delay;
+    return this;
+  }
+
+  /** Token requests received, answered or not. */
+  public int tokenRequests() {
+    return tokenRequests.get();
   }
 
   public int tokensIssued() {
@@ -92,6 +113,18 @@ public final class EinsteinContractServer extends ContractServer {
   }
 
   private Response token(Received request) throws Violation {
+    tokenRequests.incrementAndGet();
+    requireLength(request);
+    if (!tokenDelay.isZero()) {
+      try {
+        Thread.sleep(tokenDelay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (tokenFailureStatus != 0) {
+      return Response.json(tokenFailureStatus, "{\"message\":\"token service unavailable\"}");
+    }
     String type = request.header("Content-Type");
     if (type == null || !type.startsWith("application/x-www-form-urlencoded")) {
       throw new Violation("the token request must be form-encoded");
@@ -161,6 +194,7 @@ public final class EinsteinContractServer extends ContractServer {
 
   private Response predict(Received request) throws Violation {
     predictions.incrementAndGet();
+    requireLength(request);
     String authorization = request.header("Authorization");
     if (authorization == null
         || !authorization.startsWith("Bearer ")
@@ -220,6 +254,17 @@ public final class EinsteinContractServer extends ContractServer {
       return Response.json(400, "{\"message\":\"Bad Request: The model ID can't be found.\"}");
     }
     return null;
+  }
+
+  /** Both endpoints take a body of declared length; a chunked upload is not what clients send. */
+  private static void requireLength(Received request) throws Violation {
+    if (request.header("Content-Length") == null) {
+      throw new Violation("no Content-Length (a chunked body)");
+    }
+    String encoding = request.header("Transfer-Encoding");
+    if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+      throw new Violation("the body is sent chunked");
+    }
   }
 
   private void checkUrl(String value) {
