@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -204,7 +205,13 @@ public final class LocalStack implements AutoCloseable {
             .nettyChildEventGroupThreadNum(4)
             .build();
     s3.start();
-    started.push(s3::shutdown);
+    started.push(
+        () -> {
+          s3.shutdown();
+          // LocalS3 closes its listening socket in the background: wait, so a closed stack has
+          // really let go of its ports (bounded: a stuck emulator must not hang Ctrl-C).
+          awaitPortClosed(s3Port, Duration.ofSeconds(10));
+        });
     s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
 
     var sqsBuilder = SQSRestServerBuilder.withInterface("127.0.0.1");
@@ -278,6 +285,24 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void awaitPortClosed(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.atWarn().addKeyValue("port", port).log("S3 emulator still listening after shutdown");
   }
 
   private static void requireFree(int port, String what) {
