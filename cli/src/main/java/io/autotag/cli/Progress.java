@@ -21,6 +21,7 @@ final class Progress implements AutoCloseable {
   private long done;
   private long lastDraw;
   private boolean drawn;
+  private boolean custom;
 
   private Progress(PrintWriter out, boolean enabled, String unit, long total) {
     this.out = out;
@@ -45,6 +46,18 @@ final class Progress implements AutoCloseable {
   synchronized void step(long count) {
     done += count;
     draw(done >= total);
+  }
+
+  /** Redraws the bar with a line made by the caller (a job followed remotely has its own). */
+  synchronized void show(String line) {
+    if (!enabled) {
+      return;
+    }
+    drawn = true;
+    custom = true;
+    out.print('\r');
+    out.print(line);
+    out.flush();
   }
 
   private void draw(boolean force) {
@@ -88,7 +101,9 @@ final class Progress implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (enabled && drawn) {
-      draw(true);
+      if (!custom) {
+        draw(true);
+      }
       out.println();
       out.flush();
     }

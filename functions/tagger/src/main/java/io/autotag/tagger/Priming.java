@@ -30,6 +30,9 @@ final class Priming implements Resource {
       """
       {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"priming"},
       "object":{"key":"a+b%2B%C3%A9.jpg","size":1,"eTag":"0","versionId":"v"}}}]}""";
+  private static final String SAMPLE_BATCH_TASK =
+      """
+      {"taskId":"t","s3Key":"a+b%2B%C3%A9.jpg","s3VersionId":null,"s3Bucket":"priming"}""";
 
   private final Classifier classifier;
   private final ObjectMapper json;
@@ -54,6 +57,7 @@ final class Priming implements Resource {
     SdkWarmUp.warmUp(S3Client.class, SqsClient.class);
     try {
       S3Notifications.createdObjects(json.readTree(SAMPLE_EVENT));
+      BatchOperationsTasks.task(json.readTree(SAMPLE_BATCH_TASK));
       json.writeValueAsString(
           new ReviewMessage(
               ReviewMessage.SCHEMA,

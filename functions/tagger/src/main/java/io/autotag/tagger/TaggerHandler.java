@@ -10,15 +10,17 @@ import java.io.OutputStream;
 import org.slf4j.MDC;
 
 /**
- * The tagger's Lambda entry point, for both triggers: S3 notifications invoking it directly, and
- * the same notifications buffered through SQS (told apart by the records' {@code eventSource}). It
- * only parses the event and hands it to {@link S3Events} or {@link SqsBatches}.
+ * The tagger's Lambda entry point, for its three triggers: S3 notifications invoking it directly,
+ * the same notifications buffered through SQS (told apart by the records' {@code eventSource}), and
+ * S3 Batch Operations jobs (an {@code invocationSchemaVersion} and {@code tasks}). It only parses
+ * the event and hands it to {@link S3Events}, {@link SqsBatches} or {@link BatchOperationsTasks}.
  */
 public final class TaggerHandler implements RequestStreamHandler {
 
   private final TaggerWiring wiring;
   private final S3Events s3Events;
   private final SqsBatches sqsBatches;
+  private final BatchOperationsTasks batchOperations;
 
   /** Used by Lambda: builds the wiring from the process environment. */
   public TaggerHandler() {
@@ -30,6 +32,7 @@ public final class TaggerHandler implements RequestStreamHandler {
     this.s3Events = new S3Events(wiring.pipeline());
     this.sqsBatches =
         new SqsBatches(wiring.pipeline(), wiring.json(), wiring.config().maxReceiveCount());
+    this.batchOperations = new BatchOperationsTasks(wiring.pipeline(), wiring.json());
   }
 
   /**
@@ -52,10 +55,14 @@ public final class TaggerHandler implements RequestStreamHandler {
         throw new IllegalArgumentException("the event is not JSON", e);
       }
       JsonNode records = event.path("Records");
-      Object response =
-          "aws:sqs".equals(records.path(0).path("eventSource").asText())
-              ? sqsBatches.handle(records)
-              : s3Events.handle(event);
+      Object response;
+      if (BatchOperationsTasks.isInvocation(event)) {
+        response = batchOperations.handle(event);
+      } else if ("aws:sqs".equals(records.path(0).path("eventSource").asText())) {
+        response = sqsBatches.handle(records);
+      } else {
+        response = s3Events.handle(event);
+      }
       wiring.json().writeValue(output, response);
     } finally {
       MDC.clear();

@@ -110,8 +110,12 @@ public final class TaggingPipeline implements AutoCloseable {
     if (alreadySettled(ref, existing)) {
       return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
     }
+    // What is known of the content: the trigger's eTag until the object is read, then the read
+    // one (a Batch Operations task or a listing without eTags names none).
+    ObjectRef known = ref;
     try {
       Fetched fetched = fetch(ref);
+      known = fetched.ref();
       // A late event for content that was overwritten and already tagged by its own event.
       if (!fetched.ref().eTag().equals(ref.eTag()) && alreadySettled(fetched.ref(), existing)) {
         return Step.done(item, ObjectResult.of(ref, Outcome.DUPLICATE, "already-tagged"));
@@ -119,25 +123,45 @@ public final class TaggingPipeline implements AutoCloseable {
       return classified(item, existing, fetched, classifier.classify(fetched.input()));
     } catch (ObjectGoneException e) {
       return Step.done(item, ObjectResult.of(ref, Outcome.GONE, FailureReason.GONE.code()));
+    } catch (ProblemAfterRead e) {
+      return problem(item, existing, e.read, e.problem);
     } catch (ClassificationException e) {
-      if (e.retryable() && !item.lastAttempt()) {
-        return Step.done(item, ObjectResult.retry(ref, e.reason().code(), e));
-      }
-      TagStatus status = e.retryable() ? TagStatus.FAILED : TagStatus.SKIPPED;
-      Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
-      List<ObjectTag> ours =
-          schema.forProblem(status, e.reason(), ref.eTag(), Optional.of(classifier.name()));
-      return new Step(
-          item,
-          Optional.empty(),
-          TagMerge.of(existing, ours, schema),
-          outcome,
-          e.reason().code(),
-          Optional.empty());
+      return problem(item, existing, known, e);
     } catch (RuntimeException e) {
       // S3 trouble the SDK could not retry away, or a provider bug: let the trigger retry, and
       // the dead-letter queue keep it if that keeps failing.
       return Step.done(item, ObjectResult.retry(ref, errorName(e), e));
+    }
+  }
+
+  /** A permanent problem is tagged with its reason (a retryable one, on the last attempt). */
+  private Step problem(
+      WorkItem item, List<ObjectTag> existing, ObjectRef known, ClassificationException e) {
+    if (e.retryable() && !item.lastAttempt()) {
+      return Step.done(item, ObjectResult.retry(item.ref(), e.reason().code(), e));
+    }
+    TagStatus status = e.retryable() ? TagStatus.FAILED : TagStatus.SKIPPED;
+    Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
+    List<ObjectTag> ours =
+        schema.forProblem(status, e.reason(), known.eTag(), Optional.of(classifier.name()));
+    return new Step(
+        item,
+        Optional.empty(),
+        TagMerge.of(existing, ours, schema),
+        outcome,
+        e.reason().code(),
+        Optional.empty());
+  }
+
+  /** A problem found once the object was read, with the eTag and size of what was read. */
+  private static final class ProblemAfterRead extends Exception {
+    private final ObjectRef read;
+    private final ClassificationException problem;
+
+    ProblemAfterRead(ObjectRef read, ClassificationException problem) {
+      super(problem.getMessage(), problem, false, false);
+      this.read = read;
+      this.problem = problem;
     }
   }
 
@@ -157,7 +181,8 @@ public final class TaggingPipeline implements AutoCloseable {
    */
   private record Fetched(ImageInput input, ObjectRef ref, ImageFormat format) {}
 
-  private Fetched fetch(ObjectRef ref) throws ObjectGoneException, ClassificationException {
+  private Fetched fetch(ObjectRef ref)
+      throws ObjectGoneException, ClassificationException, ProblemAfterRead {
     long size = ref.size().orElse(-1L);
     if (size == 0) {
       throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
@@ -180,7 +205,8 @@ public final class TaggingPipeline implements AutoCloseable {
       // The provider reads the object itself: only its magic bytes cross the wire here.
       S3Objects.Head head = objects.head(ref);
       ObjectRef read = ref.withETag(head.eTag());
-      ImageFormat format = requireSupported(ImageFormat.sniff(head.bytes()), capabilities);
+      ImageFormat format =
+          afterRead(read, () -> requireSupported(ImageFormat.sniff(head.bytes()), capabilities));
       ImageInput input =
           byReference
               ? new ImageInput.S3Object(
@@ -193,16 +219,35 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     S3Objects.Download download = objects.read(ref, Math.min(limit, capabilities.maxBytes()));
     ObjectRef read = ref.withETag(download.eTag()).withSize(download.size());
-    if (download.size() == 0) {
-      throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
-    }
-    ImageFormat format = requireSupported(download.format(), capabilities);
-    if (download.data().isEmpty()) {
-      throw new ClassificationException(
-          FailureReason.TOO_LARGE, "the object is over " + limit + " bytes");
-    }
+    ImageFormat format =
+        afterRead(
+            read,
+            () -> {
+              if (download.size() == 0) {
+                throw new ClassificationException(FailureReason.EMPTY, "the object is empty");
+              }
+              ImageFormat sniffed = requireSupported(download.format(), capabilities);
+              if (download.data().isEmpty()) {
+                throw new ClassificationException(
+                    FailureReason.TOO_LARGE, "the object is over " + limit + " bytes");
+              }
+              return sniffed;
+            });
     return new Fetched(
         new ImageInput.Bytes(download.data().get(), Optional.of(format)), read, format);
+  }
+
+  /** A check made on what was read; its problem carries the read eTag. */
+  private interface ReadCheck {
+    ImageFormat check() throws ClassificationException;
+  }
+
+  private static ImageFormat afterRead(ObjectRef read, ReadCheck check) throws ProblemAfterRead {
+    try {
+      return check.check();
+    } catch (ClassificationException e) {
+      throw new ProblemAfterRead(read, e);
+    }
   }
 
   private static ImageFormat requireSupported(
