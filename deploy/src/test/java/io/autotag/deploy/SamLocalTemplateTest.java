@@ -30,6 +30,7 @@ class SamLocalTemplateTest {
           "POST /classify",
           "POST /infer/classification",
           "POST /v2/vision/predict",
+          "POST /v2/oauth2/token",
           "POST /{dataset}/{version}",
           "GET /{dataset}/{version}");
 

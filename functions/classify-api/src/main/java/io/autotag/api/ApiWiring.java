@@ -9,6 +9,7 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import org.crac.Core;
@@ -37,6 +38,7 @@ public final class ApiWiring implements AutoCloseable {
       SafeUrlFetcher fetcher,
       ObjectMapper json,
       ApiKeyAuthenticator auth,
+      EinsteinTokens tokens,
       ModelRoutes models) {
     this.config = config;
     this.aws = aws;
@@ -53,6 +55,7 @@ public final class ApiWiring implements AutoCloseable {
             new ClassifyRoute(models, images, json, config),
             new RoboflowRoutes(models, images, auth, json, config),
             new EinsteinRoutes(models, images, json),
+            tokens,
             json);
     this.priming =
         config.priming() ? new ApiPriming(router, models.defaultTarget().classifier()) : null;
@@ -80,13 +83,15 @@ public final class ApiWiring implements AutoCloseable {
     ApiConfig config = ApiConfig.from(settings, json);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
+    Secrets secrets = Secrets.create(settings, aws);
     Secret hashes = null;
     if (config.auth() == ApiConfig.AuthMode.API_KEY) {
-      hashes = Secrets.create(settings, aws).required(ApiConfig.KEY_HASHES).orElse(null);
+      hashes = secrets.required(ApiConfig.KEY_HASHES).orElse(null);
       if (hashes != null && !hashes.isReference()) {
         checkLiteralHashes(hashes, settings);
       }
     }
+    EinsteinTokens tokens = EinsteinTokens.from(settings, secrets, Clock.systemUTC(), json);
     ModelRoutes models = ModelRoutes.build(config, env, settings, providers, aws);
     settings.check();
     return new ApiWiring(
@@ -95,6 +100,7 @@ public final class ApiWiring implements AutoCloseable {
         SafeUrlFetcher.create(config.fetch()),
         json,
         new ApiKeyAuthenticator(config.auth(), hashes),
+        tokens,
         models);
   }
 
