@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.autotag.api.ApiHandler;
-import io.autotag.api.LocalApiServer;
+import io.autotag.api.ApiWiring;
+import io.autotag.local.LocalApiServer;
 import io.autotag.review.ReviewHandler;
 import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
@@ -19,9 +20,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -166,7 +167,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueueUrl);
     ObjectMapper json = new ObjectMapper();
 
-    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws, Clock.systemUTC());
+    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws);
     started.push(tagger);
     eventSource =
         new SqsEventSource(
@@ -192,13 +193,13 @@ public final class LocalStack implements AutoCloseable {
     // The API listens on loopback only; a key is still required if the user asks for it.
     apiEnv.putIfAbsent("AUTOTAG_API_AUTH", "none");
     apiEnv.putIfAbsent("AUTOTAG_API_S3_BUCKETS", BUCKET);
-    ApiHandler api = ApiHandler.create(apiEnv, providers, aws);
+    ApiWiring api = ApiWiring.create(apiEnv, providers, aws);
     started.push(api);
     ReviewHandler review = startReview(functionEnv, userEnv, aws);
     try {
       LocalApiServer server =
           LocalApiServer.start(
-              new PathRoutes(review, api),
+              new PathRoutes(review, ApiHandler.create(api)),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
               4);
       started.push(server);
@@ -234,7 +235,7 @@ public final class LocalStack implements AutoCloseable {
       random.nextBytes(tokenKey);
       reviewEnv.put("AUTOTAG_REVIEW_TOKEN_KEY", HexFormat.of().formatHex(tokenKey));
     }
-    ReviewWiring wiring = ReviewWiring.create(reviewEnv, aws, Clock.systemUTC());
+    ReviewWiring wiring = ReviewWiring.create(reviewEnv, aws);
     started.push(wiring);
     return ReviewHandler.create(wiring);
   }
@@ -256,7 +257,13 @@ public final class LocalStack implements AutoCloseable {
             .nettyChildEventGroupThreadNum(4)
             .build();
     s3.start();
-    started.push(s3::shutdown);
+    started.push(
+        () -> {
+          s3.shutdown();
+          // LocalS3 closes its listening socket in the background: wait, so a closed stack has
+          // really let go of its ports (bounded: a stuck emulator must not hang Ctrl-C).
+          awaitPortClosed(s3Port, Duration.ofSeconds(10));
+        });
     s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
 
     var sqsBuilder = SQSRestServerBuilder.withInterface("127.0.0.1");
@@ -333,6 +340,24 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void awaitPortClosed(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.atWarn().addKeyValue("port", port).log("S3 emulator still listening after shutdown");
   }
 
   private static void requireFree(int port, String what) {

@@ -3,7 +3,7 @@ package io.autotag.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
