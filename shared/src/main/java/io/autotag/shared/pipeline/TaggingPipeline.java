@@ -230,10 +230,37 @@ public final class TaggingPipeline implements AutoCloseable {
         switch (decision) {
           case Done done -> done.result();
           case Write write -> write(write);
-          case Review review -> write(review.write());
+          case Review review -> writeUnlessJudged(review);
         };
     logResult(result);
     return result;
+  }
+
+  private ObjectResult writeUnlessJudged(Review review) {
+    Write write = review.write();
+    if (!write.merge().kept().isEmpty() && judgedMeanwhile(write.item().ref(), review.message())) {
+      return ObjectResult.of(write.item(), Outcome.DUPLICATE, "already-reviewed");
+    }
+    return write(write);
+  }
+
+  /**
+   * Whether a person's verdict reached the object since its tags were read. Its review message went
+   * out before this write, so a quick reviewer can judge it in between; writing {@code review} now
+   * would replace the verdict. One more tag read, for review items only, keeps that window to the
+   * gap between this read and the write (S3 has no conditional tag write).
+   */
+  private boolean judgedMeanwhile(ObjectRef ref, ReviewMessage review) {
+    List<ObjectTag> current;
+    try {
+      current = objects.tags(ref);
+    } catch (ObjectGoneException | RuntimeException e) {
+      return false; // the write that follows meets the same problem and reports it
+    }
+    boolean byPerson = schema.status(current).map(TagStatus::byPerson).orElse(false);
+    Optional<String> tagged = schema.eTag(current);
+    return byPerson
+        && (tagged.isEmpty() || review.eTag() == null || tagged.get().equals(review.eTag()));
   }
 
   private ObjectResult write(Write write) {
