@@ -2,6 +2,7 @@ package io.autotag.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotag.local.LocalApiServer;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
