@@ -1,6 +1,6 @@
 package io.autotag.api;
 
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
