@@ -18,6 +18,8 @@ if [ "${1:-}" = batch-operations ]; then
   main=io.autotag.tagger.BatchOperationsBenchmark
   shift
 fi
-exec "$JAVA_HOME/bin/java" -Dlogback.configurationFile=bench-logback.xml \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+# The classpath goes in an argument file: ONNX Runtime 1.29 crashes (SIGSEGV, no hs_err) while it
+# initialises in a JVM whose command line is longer than about 4 KB, which 160 jars on -cp are.
+echo "-cp target/test-classes:target/classes:$(cat target/bench.classpath)" >target/bench.args
+exec "$JAVA_HOME/bin/java" -Dlogback.configurationFile=bench-logback.xml @target/bench.args \
   "$main" "$@"
