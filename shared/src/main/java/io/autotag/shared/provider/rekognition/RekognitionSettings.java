@@ -1,5 +1,6 @@
 package io.autotag.shared.provider.rekognition;
 
+import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.Downscaling;
 import io.autotag.shared.provider.http.HttpSettings;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * @param s3References send S3 objects by reference instead of bytes ({@code
  *     AUTOTAG_REKOGNITION_S3_REFERENCE}, default true; the bucket must be in the client's region)
  * @param endpoint an endpoint override for tests and emulators ({@code
- *     AWS_ENDPOINT_URL_REKOGNITION} or {@code AWS_ENDPOINT_URL})
+ *     AWS_ENDPOINT_URL_REKOGNITION}, else {@link AwsSettings#commonEndpoint})
  */
 public record RekognitionSettings(
     int maxLabels,
@@ -32,7 +33,7 @@ public record RekognitionSettings(
   public static final long MAX_REFERENCE_BYTES = 15L * 1024 * 1024;
 
   public static RekognitionSettings from(Settings settings) {
-    Optional<URI> common = settings.httpUri("AWS_ENDPOINT_URL");
+    Optional<URI> common = AwsSettings.commonEndpoint(settings);
     return new RekognitionSettings(
         settings.integer("AUTOTAG_REKOGNITION_MAX_LABELS", 10, 1, 1000),
         settings.decimal("AUTOTAG_REKOGNITION_MIN_CONFIDENCE", 0.5, 0.0, 1.0),
