@@ -30,7 +30,8 @@ class SamLocalTemplateTest {
           "POST /classify",
           "POST /infer/classification",
           "POST /v2/vision/predict",
-          "POST /{dataset}/{version}");
+          "POST /{dataset}/{version}",
+          "GET /{dataset}/{version}");
 
   static final String API = "HttpApi";
 

@@ -27,6 +27,7 @@ final class ScriptedClassifier implements Classifier {
   private final String name;
   private volatile List<Label> labels =
       List.of(new Label("cat", 0.82), new Label("dog", 0.12), new Label("bird", 0.06));
+  private volatile List<Label> classes = List.of();
   private volatile boolean multiLabel;
   private volatile Exception failure;
   private volatile Duration latency = Duration.ZERO;
@@ -42,6 +43,14 @@ final class ScriptedClassifier implements Classifier {
 
   ScriptedClassifier labels(Label... answer) {
     this.labels = List.of(answer);
+    this.classes = List.of();
+    return this;
+  }
+
+  /** Answers a model's whole output: every class in the model's order, and the same as labels. */
+  ScriptedClassifier classes(List<Label> all) {
+    this.classes = List.copyOf(all);
+    this.labels = List.copyOf(all);
     return this;
   }
 
@@ -124,6 +133,7 @@ final class ScriptedClassifier implements Classifier {
     if (failure instanceof RuntimeException e) {
       throw e;
     }
-    return new Classification(name, name + "-model", labels, multiLabel, Optional.empty(), latency);
+    return new Classification(
+        name, name + "-model", labels, multiLabel, Optional.empty(), latency, classes);
   }
 }

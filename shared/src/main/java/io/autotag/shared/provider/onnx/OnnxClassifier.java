@@ -289,7 +289,8 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         topLabels(scores),
         descriptor.output().kind().multiLabel(),
         Optional.of(decoded.originalSize()),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start),
+        allClasses(scores));
   }
 
   /**
@@ -355,6 +356,19 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
   }
 
+  /** Every class in the model's order with its score: the model's whole answer. */
+  private List<Label> allClasses(float[] scores) {
+    List<Label> all = new ArrayList<>(scores.length);
+    for (int i = 0; i < scores.length; i++) {
+      all.add(new Label(labels.get(i), clamp(scores[i])));
+    }
+    return all;
+  }
+
+  private static double clamp(float s) {
+    return Float.isNaN(s) ? 0.0 : Math.min(1.0, Math.max(0.0, s));
+  }
+
   private List<Label> topLabels(float[] scores) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {
@@ -363,9 +377,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
     List<Label> top = new ArrayList<>();
     for (int i = 0; i < Math.min(MAX_LABELS, order.length); i++) {
-      float s = scores[order[i]];
-      double confidence = Float.isNaN(s) ? 0.0 : Math.min(1.0, Math.max(0.0, s));
-      top.add(new Label(labels.get(order[i]), confidence));
+      top.add(new Label(labels.get(order[i]), clamp(scores[order[i]])));
     }
     return top;
   }
