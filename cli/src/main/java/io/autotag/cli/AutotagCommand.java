@@ -1,7 +1,7 @@
 package io.autotag.cli;
 
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;

@@ -7,16 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.api.ApiHandler;
+import io.autotag.api.ApiWiring;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ClassifierFactory;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ProviderCapabilities;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ClassifierFactory;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
@@ -42,8 +43,8 @@ class ApiRoutesTest {
             .filter(r -> r.function().equals("ClassifyApiFunction"))
             .toList();
     assertThat(routes).isNotEmpty();
-    try (ApiHandler handler =
-        ApiHandler.create(
+    try (ApiWiring wiring =
+        ApiWiring.create(
             Map.of(
                 "AWS_REGION",
                 "eu-west-1",
@@ -56,6 +57,7 @@ class ApiRoutesTest {
                 AwsClients.create(
                     settings,
                     StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))))) {
+      ApiHandler handler = ApiHandler.create(wiring);
       for (SamLocalTemplateTest.Route route : routes) {
         // A concrete request for the route: path parameters filled in as a client would.
         String path = route.path().replace("{dataset}", "my-dataset").replace("{version}", "3");

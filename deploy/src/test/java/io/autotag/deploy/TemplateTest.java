@@ -38,7 +38,7 @@ class TemplateTest {
       Path module = Path.of("..", "functions", zip.group(1));
       assertThat(Files.readString(module.resolve("pom.xml")))
           .as("the module behind " + function)
-          .contains("<finalName>" + zip.group(2) + "</finalName>");
+          .contains("<lambda.zip.name>" + zip.group(2) + "</lambda.zip.name>");
       // The functions' modules are built before this one (package phase): the zip is there.
       assertThat(Path.of("..").resolve((String) codeUri)).as(function + " zip").isRegularFile();
     }

@@ -1,7 +1,8 @@
 package io.autotag.api;
 
+import io.autotag.local.LocalApiServer;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ImageInput;
-import io.autotag.shared.local.LocalLambdaContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,15 +1,12 @@
 package io.autotag.api;
 
-import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ClassifierFactory;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderCapabilities;
-import io.autotag.shared.config.Settings;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -90,20 +87,6 @@ final class ScriptedClassifier implements Classifier {
 
   ImageInput lastInput() {
     return lastInput.get();
-  }
-
-  ClassifierFactory factory() {
-    return new ClassifierFactory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Classifier create(Settings settings, AwsClients aws) {
-        return ScriptedClassifier.this;
-      }
-    };
   }
 
   @Override

@@ -3,10 +3,10 @@ package io.autotag.tagger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
-import io.autotag.shared.local.LocalLambdaContext;
 import io.autotag.shared.pipeline.S3EventKeys;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import java.io.ByteArrayInputStream;
@@ -92,7 +92,7 @@ public final class BatchOperationsBenchmark {
       try (TaggerWiring wiring =
           TaggerWiring.create(
               env,
-              ProviderRegistry.builtIn().with(fake.factory()),
+              ProviderRegistry.builtIn().with(fake),
               settings -> BufferedPathBenchmark.counted(settings, counter),
               Clock.systemUTC())) {
         TaggerHandler handler = new TaggerHandler(wiring);
