@@ -90,15 +90,34 @@ public final class RoboflowClassifier implements Classifier {
     Optional<String> key = apiKey();
     HttpRequest request = request(input, key);
     RoboflowResponses.Parsed parsed = retrier.call(NAME, () -> call(request, key));
-    double threshold = settings.confidence().orElse(0.0);
-    List<Label> labels = parsed.labels().stream().filter(l -> l.confidence() >= threshold).toList();
     return new Classification(
         NAME,
         settings.model(),
-        labels,
+        kept(parsed),
         parsed.multiLabel(),
         parsed.imageSize(),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start),
+        parsed.classes());
+  }
+
+  /**
+   * The labels the server's answer keeps. A multi-label answer's {@code predicted_classes} is the
+   * server's verdict (with {@code best}, per-class thresholds from the model's evaluation that only
+   * it knows), so exactly those classes are kept. A single-label answer is already filtered by the
+   * server; the threshold is applied again only to guard against a server that does not.
+   */
+  private List<Label> kept(RoboflowResponses.Parsed parsed) {
+    double threshold =
+        settings.confidence() instanceof RoboflowSettings.Confidence.Threshold t ? t.value() : 0.0;
+    if (parsed.multiLabel()) {
+      if (parsed.predictedClasses().isPresent()) {
+        Set<String> verdict = Set.copyOf(parsed.predictedClasses().get());
+        return parsed.labels().stream().filter(l -> verdict.contains(l.name())).toList();
+      }
+      // No verdict in the answer: Roboflow's own rule, strictly above the threshold.
+      return parsed.labels().stream().filter(l -> l.confidence() > threshold).toList();
+    }
+    return parsed.labels().stream().filter(l -> l.confidence() >= threshold).toList();
   }
 
   private ImageInput prepare(ImageInput image) throws ClassificationException {
@@ -132,6 +151,7 @@ public final class RoboflowClassifier implements Classifier {
         byte[] data = ((ImageInput.Bytes) input).data();
         body = HttpRequest.BodyPublishers.ofByteArray(Base64.getEncoder().encode(data));
       }
+      query.add("confidence=" + encode(legacyConfidence(settings.confidence())));
       if (keyInRequest) {
         query.add("api_key=" + encode(key.get()));
       }
@@ -156,7 +176,11 @@ public final class RoboflowClassifier implements Classifier {
             .put("type", "base64")
             .put("value", Base64.getEncoder().encodeToString(((ImageInput.Bytes) input).data()));
       }
-      settings.confidence().ifPresent(c -> body.put("confidence", c));
+      // Always sent: left out, Roboflow applies its own 0.4 and the labels below it are lost.
+      switch (settings.confidence()) {
+        case RoboflowSettings.Confidence.Threshold t -> body.put("confidence", t.value());
+        case RoboflowSettings.Confidence.ServerChoice c -> body.put("confidence", c.name());
+      }
       if (keyInRequest) {
         body.put("api_key", key.get());
       }
@@ -207,6 +231,19 @@ public final class RoboflowClassifier implements Classifier {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * {@code ?confidence=} as Roboflow's legacy route reads it: a number of 1 or more is a percentage
+   * there, so 1.0 is sent as 100; the route raises anything below 0.01 to 0.01, so "keep every
+   * label" keeps those of at least 1% on that route.
+   */
+  static String legacyConfidence(RoboflowSettings.Confidence confidence) {
+    return switch (confidence) {
+      case RoboflowSettings.Confidence.Threshold t when t.value() >= 1 -> "100";
+      case RoboflowSettings.Confidence.Threshold t -> Double.toString(t.value());
+      case RoboflowSettings.Confidence.ServerChoice c -> c.name();
+    };
   }
 
   private static String encode(String value) {

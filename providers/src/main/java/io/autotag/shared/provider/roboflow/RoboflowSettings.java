@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * @param apiKey absent for a self-hosted server that needs none
  * @param keyInHeader send the key as {@code Authorization: Bearer}; otherwise as the route's own
  *     {@code api_key} parameter (a query parameter on the legacy route, a JSON field otherwise)
- * @param confidence labels below this are dropped; sent to the server on the JSON route
+ * @param confidence what the server is asked to keep: a threshold (0, the default, keeps every
+ *     label) or Roboflow's {@code "best"}/{@code "default"}, its own per-model thresholds
  * @param maxBytes the largest image sent as bytes; larger ones are downscaled
  */
 public record RoboflowSettings(
@@ -29,10 +30,22 @@ public record RoboflowSettings(
     String model,
     Optional<Secret> apiKey,
     boolean keyInHeader,
-    Optional<Double> confidence,
+    Confidence confidence,
     long maxBytes,
     Downscaling downscaling,
     HttpSettings http) {
+
+  /**
+   * Roboflow's {@code confidence}: a number, or {@code "best"} (thresholds from the model's
+   * evaluation) or {@code "default"} (the model's own), as its request models take it.
+   */
+  public sealed interface Confidence {
+    /** Keep labels at or above this (0 keeps every label). */
+    record Threshold(double value) implements Confidence {}
+
+    /** Let the server choose: {@code best} or {@code default}. */
+    record ServerChoice(String name) implements Confidence {}
+  }
 
   /** Which request shape to speak. */
   public enum Route {
@@ -41,6 +54,8 @@ public record RoboflowSettings(
     /** {@code POST /infer/classification}, JSON body. */
     INFER
   }
+
+  static final String CONFIDENCE = "AUTOTAG_ROBOFLOW_CONFIDENCE";
 
   public static final URI DEFAULT_BASE_URL = URI.create("https://serverless.roboflow.com");
   public static final String LEGACY_HOST = "classify.roboflow.com";
@@ -51,7 +66,9 @@ public record RoboflowSettings(
    */
   public static final long DEFAULT_MAX_BYTES = 15L * 1024 * 1024;
 
-  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[0-9]+");
+  /** A Roboflow model id: {@code dataset/version}, or an alias (no slash) on the JSON route. */
+  private static final Pattern MODEL =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)?");
 
   public static RoboflowSettings from(Settings settings, Secrets secrets) {
     URI base = settings.httpUri("AUTOTAG_ROBOFLOW_BASE_URL").orElse(DEFAULT_BASE_URL);
@@ -68,8 +85,11 @@ public record RoboflowSettings(
           }
         };
     String model = settings.required("AUTOTAG_ROBOFLOW_MODEL");
-    if (!model.isEmpty() && !MODEL.matcher(model).matches()) {
-      settings.problem("AUTOTAG_ROBOFLOW_MODEL must look like dataset-slug/version");
+    if (!model.isEmpty()
+        && (!MODEL.matcher(model).matches() || (route == Route.LEGACY && !model.contains("/")))) {
+      settings.problem(
+          "AUTOTAG_ROBOFLOW_MODEL must look like dataset-slug/version (or a model alias on the"
+              + " infer route)");
     }
     boolean hosted = base.getHost() != null && base.getHost().endsWith("roboflow.com");
     Optional<Secret> key =
@@ -84,10 +104,11 @@ public record RoboflowSettings(
     if (!placement.equals("header") && !placement.equals("parameter")) {
       settings.problem("AUTOTAG_ROBOFLOW_KEY_PLACEMENT must be header or parameter");
     }
-    Optional<Double> confidence =
-        settings.optional("AUTOTAG_ROBOFLOW_CONFIDENCE").isPresent()
-            ? Optional.of(settings.decimal("AUTOTAG_ROBOFLOW_CONFIDENCE", 0.0, 0.0, 1.0))
-            : Optional.empty();
+    String named = settings.optional(CONFIDENCE).orElse("").trim().toLowerCase(Locale.ROOT);
+    Confidence confidence =
+        named.equals("best") || named.equals("default")
+            ? new Confidence.ServerChoice(named)
+            : new Confidence.Threshold(settings.decimal(CONFIDENCE, 0.0, 0.0, 1.0));
     long maxBytes =
         settings.longValue("AUTOTAG_ROBOFLOW_MAX_BYTES", DEFAULT_MAX_BYTES, 1, 20L * 1024 * 1024);
     return new RoboflowSettings(

@@ -129,7 +129,8 @@ class RoboflowClassifierIT extends ClassifierContract {
 
     ContractServer.Received request = server.lastReceived();
     assertThat(request.uri().getPath()).isEqualTo("/flowers/3");
-    assertThat(request.uri().getQuery()).isEqualTo("api_key=" + KEY);
+    // "confidence=0.0": keep every label; left out, Roboflow would apply its own 0.4
+    assertThat(request.uri().getQuery()).isEqualTo("confidence=0.0&api_key=" + KEY);
     assertThat(request.header("Authorization")).isNull();
     assertThat(Base64.getDecoder().decode(request.body())).isEqualTo(png);
     assertThat(result.imageSize()).isPresent();
@@ -168,6 +169,83 @@ class RoboflowClassifierIT extends ClassifierContract {
     assertThat(result.multiLabel()).isTrue();
     assertThat(result.labels()).extracting(Label::name).containsExactly("bird", "cat");
     assertThat(server.lastReceived().bodyText()).contains("\"confidence\":0.5");
+  }
+
+  @Test
+  void withoutAConfiguredConfidenceEveryLabelIsKeptOnBothRoutes() throws Exception {
+    List<Label> classes =
+        List.of(new Label("cat", 0.62), new Label("dog", 0.25), new Label("bird", 0.13));
+    server.answer(classes, false);
+    Classification infer = classifier().classify(image());
+    assertThat(server.lastReceived().bodyText()).contains("\"confidence\":0.0");
+    assertThat(infer.labels()).extracting(Label::name).containsExactly("cat", "dog", "bird");
+    // The server's class ids give the model's class list
+    assertThat(infer.classes()).containsExactlyElementsOf(classes);
+
+    extra.put("AUTOTAG_ROBOFLOW_ROUTE", "legacy");
+    Classification legacy = classifier().classify(image());
+    assertThat(legacy.labels()).extracting(Label::name).containsExactly("cat", "dog", "bird");
+  }
+
+  @Test
+  void theLegacyRouteSendsTheConfiguredConfidenceAsItReadsIt() throws Exception {
+    extra.put("AUTOTAG_ROBOFLOW_ROUTE", "legacy");
+    server.answer(List.of(new Label("cat", 0.62), new Label("dog", 0.25)), false);
+    Classification result =
+        classifier(Map.of("AUTOTAG_ROBOFLOW_CONFIDENCE", "0.3")).classify(image());
+    assertThat(server.lastReceived().uri().getQuery()).isEqualTo("confidence=0.3");
+    assertThat(server.confidences().getLast()).isEqualTo(0.3);
+    assertThat(result.labels()).extracting(Label::name).containsExactly("cat");
+    // 1 would be read as 1 percent there: it goes as 100 percent
+    classifier(Map.of("AUTOTAG_ROBOFLOW_CONFIDENCE", "1")).classify(image());
+    assertThat(server.confidences().getLast()).isEqualTo(1.0);
+  }
+
+  @Test
+  void multiLabelAnswersKeepTheServersPredictedClasses() throws Exception {
+    // The server's verdict (say, per-class thresholds from "best") is not the confidence order
+    server.next(
+        new ContractServer.Raw(
+            ContractServer.Response.json(
+                200,
+                "{\"inference_id\":\"x\",\"time\":0.1,\"image\":{\"width\":4,\"height\":4},"
+                    + "\"predictions\":{\"cat\":{\"confidence\":0.8,\"class_id\":0},"
+                    + "\"dog\":{\"confidence\":0.3,\"class_id\":1}},"
+                    + "\"predicted_classes\":[\"dog\"]}")));
+    Classification result =
+        classifier(Map.of("AUTOTAG_ROBOFLOW_CONFIDENCE", "best")).classify(image());
+    assertThat(server.lastReceived().bodyText()).contains("\"confidence\":\"best\"");
+    assertThat(result.labels()).extracting(Label::name).containsExactly("dog");
+    assertThat(result.classes()).extracting(Label::name).containsExactly("cat", "dog");
+  }
+
+  @Test
+  void aFastApiValidationErrorKeepsItsMessage() {
+    server.next(
+        new ContractServer.Raw(
+            ContractServer.Response.json(
+                422,
+                "{\"detail\":[{\"type\":\"float_parsing\",\"loc\":[\"body\",\"confidence\","
+                    + "\"float\"],\"msg\":\"Input should be a valid number\",\"input\":\"x\"}]}")));
+    ClassificationException thrown =
+        failure(classifier(Map.of("AUTOTAG_PROVIDER_MAX_RETRIES", "0")));
+    assertThat(thrown.getMessage())
+        .contains("HTTP 422")
+        .contains("body.confidence.float: Input should be a valid number");
+  }
+
+  @Test
+  void aListAnswerIsReadAsTheAnswerForTheOneImage() throws Exception {
+    server.next(
+        new ContractServer.Raw(
+            ContractServer.Response.json(
+                200,
+                "[{\"predictions\":[{\"class\":\"cat\",\"class_id\":0,\"confidence\":0.9}],"
+                    + "\"top\":\"cat\",\"confidence\":0.9}]")));
+    // No retry: the list itself must be read, not a retried request
+    Classification result =
+        classifier(Map.of("AUTOTAG_PROVIDER_MAX_RETRIES", "0")).classify(image());
+    assertThat(result.labels()).containsExactly(new Label("cat", 0.9));
   }
 
   @Test

@@ -22,10 +22,15 @@ import javax.imageio.ImageIO;
 
 /**
  * Plays a Roboflow server (hosted legacy route and the Inference server's {@code
- * /infer/classification}) as documented: checks the model path or {@code model_id}, the key (a
- * Bearer header, {@code ?api_key=} or a JSON {@code api_key}), and that the image is valid base64
- * of an image or an http(s) URL; answers the single-label (array) or multi-label (object) shape
- * with extra fields a client must ignore.
+ * /infer/classification}) as Roboflow's own server code behaves (checked against
+ * github.com/roboflow/inference): checks the model path or {@code model_id}, the key (a Bearer
+ * header, {@code ?api_key=} or a JSON {@code api_key}), the image (valid base64 of an image or an
+ * http(s) URL) and {@code confidence} (any number or {@code "best"}/{@code "default"}, else
+ * FastAPI's 422; on the legacy route a percentage from 1 up and at least 0.01); answers exactly
+ * what its response models produce: single-label {@code predictions} filtered by the confidence
+ * (default 0.4) and rounded to 4 decimals, multi-label {@code predictions} for every class with
+ * {@code predicted_classes} strictly above it, {@code class_id}, {@code inference_id}, {@code
+ * image}.
  */
 public final class RoboflowContractServer extends ContractServer {
 
@@ -33,6 +38,14 @@ public final class RoboflowContractServer extends ContractServer {
   private final String apiKey;
   private final List<byte[]> images = new CopyOnWriteArrayList<>();
   private final List<URI> imageUrls = new CopyOnWriteArrayList<>();
+
+  /** The confidence each request asked for, after the route's own reading of it. */
+  private final List<Double> asked = new CopyOnWriteArrayList<>();
+
+  private static final double DEFAULT_CONFIDENCE = 0.4;
+
+  /** "best" / "default": what Roboflow's classification post-processing falls back to. */
+  private static final double NAMED = 0.5;
 
   public RoboflowContractServer(String model, String apiKey) {
     this.model = model;
@@ -42,6 +55,11 @@ public final class RoboflowContractServer extends ContractServer {
   /** Images received as bytes, decoded from base64. */
   public List<byte[]> images() {
     return List.copyOf(images);
+  }
+
+  /** The confidence of every request so far, as the server read it. */
+  public List<Double> confidences() {
+    return List.copyOf(asked);
   }
 
   /** Images received as URLs. */
@@ -68,6 +86,22 @@ public final class RoboflowContractServer extends ContractServer {
     }
     if (!apiKey.equals(key)) {
       return Response.json(401, "{\"message\":\"Unauthorized api_key\"}");
+    }
+    String confidence = query.get("confidence");
+    if (confidence == null) {
+      asked.add(DEFAULT_CONFIDENCE);
+    } else if (confidence.equals("best") || confidence.equals("default")) {
+      asked.add(NAMED);
+    } else {
+      double value;
+      try {
+        value = Double.parseDouble(confidence.strip());
+      } catch (NumberFormatException e) {
+        return validationError("query", json.getNodeFactory().textNode(confidence));
+      }
+      // The legacy route's own scaling: a percentage from 1 up, never below 0.01
+      value = value >= 1 ? value / 100 : value;
+      asked.add(Math.max(value, 0.01));
     }
     if (query.containsKey("image")) {
       if (request.body().length != 0) {
@@ -106,9 +140,18 @@ public final class RoboflowContractServer extends ContractServer {
       return Response.json(401, "{\"message\":\"Unauthorized api_key\"}");
     }
     JsonNode confidence = body.get("confidence");
-    if (confidence != null
-        && !(confidence.isNumber() && confidence.asDouble() >= 0 && confidence.asDouble() <= 1)) {
-      throw new Violation("confidence must be a number in 0..1");
+    if (confidence != null) {
+      // Roboflow's Confidence: any number, or "best" / "default"; anything else is FastAPI's 422
+      if (confidence.isNumber()) {
+        asked.add(confidence.asDouble());
+      } else if (confidence.isTextual()
+          && (confidence.asText().equals("best") || confidence.asText().equals("default"))) {
+        asked.add(NAMED);
+      } else {
+        return validationError("body", confidence);
+      }
+    } else {
+      asked.add(DEFAULT_CONFIDENCE);
     }
     JsonNode image = body.path("image");
     String value = image.path("value").asText("");
@@ -169,49 +212,79 @@ public final class RoboflowContractServer extends ContractServer {
     return values;
   }
 
+  /**
+   * The answer as Roboflow's server writes it (its response models, its classification
+   * post-processing, no null fields): the scripted labels are the model's classes in order, so a
+   * label's position is its {@code class_id}.
+   */
   @Override
   protected Response success(Received request) {
+    double threshold = asked.isEmpty() ? DEFAULT_CONFIDENCE : asked.getLast();
     ObjectNode root = json.createObjectNode();
-    root.put("inference_id", "6f1c2a");
+    root.put("inference_id", java.util.UUID.randomUUID().toString());
     root.put("time", 0.0123);
     ObjectNode image = root.putObject("image");
     int[] size = size(images.isEmpty() ? null : images.getLast());
     image.put("width", size[0]).put("height", size[1]);
-    List<Label> labels = labels();
+    List<Label> classes = labels();
     if (multiLabel()) {
       ObjectNode predictions = root.putObject("predictions");
-      ArrayNode predicted = root.putArray("predicted_classes");
-      int id = 0;
-      for (Label label : labels) {
+      ArrayNode predicted = json.createArrayNode();
+      for (int id = 0; id < classes.size(); id++) {
+        Label label = classes.get(id);
         predictions
             .putObject(label.name())
             .put("confidence", label.confidence())
-            .put("class_id", id++);
-        if (label.confidence() > 0.5) {
+            .put("class_id", id);
+        if (label.confidence() > threshold) {
           predicted.add(label.name());
         }
       }
+      root.set("predicted_classes", predicted);
     } else {
+      List<ObjectNode> kept = new java.util.ArrayList<>();
+      for (int id = 0; id < classes.size(); id++) {
+        Label label = classes.get(id);
+        if (label.confidence() >= threshold) {
+          kept.add(
+              json.createObjectNode()
+                  .put("class", label.name())
+                  .put("class_id", id)
+                  .put(
+                      "confidence",
+                      new java.math.BigDecimal(label.confidence())
+                          .setScale(4, java.math.RoundingMode.HALF_EVEN)
+                          .doubleValue()));
+        }
+      }
+      kept.sort(
+          Comparator.comparingDouble((ObjectNode n) -> n.get("confidence").asDouble()).reversed());
       ArrayNode predictions = root.putArray("predictions");
-      List<Label> sorted =
-          labels.stream().sorted(Comparator.comparingDouble(Label::confidence).reversed()).toList();
-      int id = 0;
-      for (Label label : sorted) {
-        predictions
-            .addObject()
-            .put("class", label.name())
-            .put("class_id", id++)
-            .put("confidence", label.confidence());
-      }
-      if (!sorted.isEmpty()) {
-        root.put("top", sorted.getFirst().name());
-        root.put("confidence", sorted.getFirst().confidence());
-      }
-      root.put("image_path", "/image.jpg");
+      kept.forEach(predictions::add);
+      root.put("top", kept.isEmpty() ? "" : kept.getFirst().get("class").asText());
+      root.put("confidence", kept.isEmpty() ? 0.0 : kept.getFirst().get("confidence").asDouble());
     }
-    root.put("prediction_type", "ClassificationModel");
-    root.putObject("future_field").put("nested", true);
     return Response.json(200, root.toString());
+  }
+
+  /** FastAPI's 422 for a confidence Roboflow's {@code Confidence} type refuses. */
+  private Response validationError(String where, JsonNode input) {
+    ObjectNode body = json.createObjectNode();
+    ArrayNode detail = body.putArray("detail");
+    detail
+        .addObject()
+        .put("type", "float_parsing")
+        .put("msg", "Input should be a valid number, unable to parse string as a number")
+        .set("loc", json.createArrayNode().add(where).add("confidence").add("float"));
+    detail
+        .addObject()
+        .put("type", "literal_error")
+        .put("msg", "Input should be 'best' or 'default'")
+        .set(
+            "loc",
+            json.createArrayNode().add(where).add("confidence").add("literal['best','default']"));
+    detail.forEach(item -> ((ObjectNode) item).set("input", input));
+    return Response.json(422, body.toString());
   }
 
   private static int[] size(byte[] data) {

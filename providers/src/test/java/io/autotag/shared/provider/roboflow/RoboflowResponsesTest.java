@@ -47,6 +47,8 @@ class RoboflowResponsesTest {
   @Test
   void rejectsShapesThatAreNotClassifications() {
     assertThatThrownBy(() -> RoboflowResponses.parse(json.readTree("[]")))
+        .hasMessageContaining("a list of 0 answers");
+    assertThatThrownBy(() -> RoboflowResponses.parse(json.readTree("3")))
         .hasMessageContaining("not a JSON object");
     assertThatThrownBy(() -> RoboflowResponses.parse(json.readTree("{\"predictions\":3}")))
         .hasMessageContaining("no predictions");
