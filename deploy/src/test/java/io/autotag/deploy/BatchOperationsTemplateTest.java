@@ -116,6 +116,19 @@ class BatchOperationsTemplateTest {
   }
 
   @Test
+  void aJobsPaceIsCappedByTheTaggersReservedConcurrencyParameter() {
+    // Jobs invoke the alias of this function: its reserved concurrency bounds how many run at once.
+    assertThat(template.properties("TaggerFunction").get("ReservedConcurrentExecutions"))
+        .isEqualTo(
+            Map.of(
+                "Fn::If",
+                List.of(
+                    "ReservesTaggerConcurrency",
+                    CfnTemplate.ref("TaggerReservedConcurrency"),
+                    CfnTemplate.ref("AWS::NoValue"))));
+  }
+
+  @Test
   void theStackOutputsWhatTheBackfillCommandIsGiven() {
     Map<String, Object> outputs = map(template.root().get("Outputs"));
     assertThat(map(outputs.get("TaggerFunctionArn")).get("Value"))

@@ -177,7 +177,7 @@ public final class ApiBenchmark {
   }
 
   /** A 640x480 JPEG with texture, about the size of a phone photo scaled for classification. */
-  private static byte[] photo() throws Exception {
+  static byte[] photo() throws Exception {
     BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
     SplittableRandom random = new SplittableRandom(42);
     for (int y = 0; y < 480; y++) {
