@@ -53,6 +53,15 @@ final class ApiPriming implements Resource {
             .getBytes(StandardCharsets.UTF_8);
     // No key: answered 401 before the key hashes are looked at.
     router.dispatch(request("POST", "/classify", Map.of("content-type", "application/json"), json));
+    // The token exchange's JWT parsing: an HS256 assertion is refused at the algorithm check,
+    // before any account or key is read.
+    router.dispatch(
+        request(
+            "POST",
+            "/v2/oauth2/token",
+            Map.of("content-type", "application/x-www-form-urlencoded"),
+            ("grant_type=" + EinsteinTokens.GRANT_TYPE + "&assertion=eyJhbGciOiJIUzI1NiJ9.e30.eA")
+                .getBytes(StandardCharsets.UTF_8)));
     ImageDimensions.read(PrimingImage.png());
     try {
       classifier.prime();

@@ -14,6 +14,7 @@ import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.einstein.EinsteinClassifier;
 import io.autotag.shared.provider.einstein.EinsteinSettings;
 import io.autotag.shared.secrets.Secrets;
+import io.autotag.shared.testing.FakeClassifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,8 +41,8 @@ class EinsteinClientFlowIT {
   private static final KeyPair KEYS = EinsteinKeys.generate();
   private static final KeyPair OTHER = EinsteinKeys.generate();
 
-  private final ScriptedClassifier scripted =
-      new ScriptedClassifier("scripted").labels(new Label("beach", 0.97), new Label("sea", 0.4));
+  private final FakeClassifier scripted =
+      TestApi.scripted("scripted").defaultAnswer(new Label("beach", 0.97), new Label("sea", 0.4));
   private LocalApiServer api;
 
   @BeforeEach

@@ -31,7 +31,7 @@ class EinsteinTokenExchangeTest {
           + java.util.Base64.getEncoder().encodeToString(TestApi.png(4, 4))
           + "\r\n--b--\r\n";
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(tokenEnv(), scripted);
 
   private static Map<String, String> tokenEnv(String... more) {
@@ -98,13 +98,13 @@ class EinsteinTokenExchangeTest {
   @Test
   void anotherInstanceWithTheSameSettingsAcceptsTheTokenWithoutSharedState() {
     String token = accessToken();
-    ApiHandler elsewhere = handler(tokenEnv(), new ScriptedClassifier("scripted"));
+    ApiHandler elsewhere = handler(tokenEnv(), TestApi.scripted("scripted"));
     assertThat(predict(elsewhere, token).path("statusCode").asInt()).isEqualTo(200);
     // With another signing key (rotated), it is refused
     ApiHandler rotated =
         handler(
             tokenEnv(EinsteinTokens.TOKEN_KEY, "another-signing-key-0123456789abcdefgh"),
-            new ScriptedClassifier("scripted"));
+            TestApi.scripted("scripted"));
     assertThat(predict(rotated, token).path("statusCode").asInt()).isEqualTo(401);
   }
 
@@ -176,8 +176,7 @@ class EinsteinTokenExchangeTest {
                 EinsteinKeys.ACCOUNT, EinsteinKeys.AUDIENCE, Instant.now().minusSeconds(20)));
     assertThat(token(handler, justExpired).path("statusCode").asInt()).isEqualTo(200);
     ApiHandler strict =
-        handler(
-            tokenEnv(EinsteinTokens.CLOCK_SKEW_SECONDS, "0"), new ScriptedClassifier("scripted"));
+        handler(tokenEnv(EinsteinTokens.CLOCK_SKEW_SECONDS, "0"), TestApi.scripted("scripted"));
     assertThat(token(strict, justExpired).path("statusCode").asInt()).isEqualTo(400);
   }
 
@@ -218,7 +217,7 @@ class EinsteinTokenExchangeTest {
                     .createObjectNode()
                     .put("someone-else", EinsteinKeys.publicPem(OTHER))
                     .toString()),
-            new ScriptedClassifier("scripted"));
+            TestApi.scripted("scripted"));
     assertThat(predict(removed, token).path("statusCode").asInt()).isEqualTo(401);
     assertThat(scripted.calls()).isZero();
   }
@@ -240,7 +239,7 @@ class EinsteinTokenExchangeTest {
     JsonNode get = invoke(handler, v2("GET", "/v2/oauth2/token", "", Map.of(), null, false));
     assertThat(get.path("statusCode").asInt()).isEqualTo(405);
     // Without accounts the exchange is off, and the API key still opens the Einstein route
-    ApiHandler plain = handler(env(), new ScriptedClassifier("scripted"));
+    ApiHandler plain = handler(env(), TestApi.scripted("scripted"));
     JsonNode off = token(plain, validAssertion());
     assertThat(off.path("statusCode").asInt()).isEqualTo(400);
     assertThat(body(off).path("message").asText()).contains("token exchange is off");
