@@ -64,22 +64,30 @@ class TemplateSecurityTest {
   // ---- The bucket ----
 
   @Test
-  void bucketRefusesRequestsWithoutTls() {
+  void everyBucketRefusesRequestsWithoutTls() {
+    List<String> buckets = template.ofType("AWS::S3::Bucket");
+    assertThat(buckets).contains("UploadBucket", "FeedbackBucket");
     List<String> policies = template.ofType("AWS::S3::BucketPolicy");
-    assertThat(policies).hasSize(1);
-    Map<String, Object> properties = template.properties(policies.get(0));
-    assertThat(properties.get("Bucket")).isEqualTo(ref("UploadBucket"));
-    Map<String, Object> deny =
-        list(map(properties.get("PolicyDocument")).get("Statement")).stream()
-            .map(CfnTemplate::map)
-            .filter(s -> "Deny".equals(s.get("Effect")))
-            .findFirst()
-            .orElseThrow();
-    assertThat(deny.get("Principal")).isEqualTo("*");
-    assertThat(deny.get("Action")).isEqualTo("s3:*");
-    assertThat(list(deny.get("Resource"))).hasSize(2); // the bucket and its objects
-    assertThat(deny.get("Condition"))
-        .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    for (String bucket : buckets) {
+      Map<String, Object> properties =
+          policies.stream()
+              .map(template::properties)
+              .filter(p -> ref(bucket).equals(p.get("Bucket")))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(bucket + " has no bucket policy"));
+      Map<String, Object> deny =
+          list(map(properties.get("PolicyDocument")).get("Statement")).stream()
+              .map(CfnTemplate::map)
+              .filter(s -> "Deny".equals(s.get("Effect")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(deny.get("Principal")).as(bucket).isEqualTo("*");
+      assertThat(deny.get("Action")).as(bucket).isEqualTo("s3:*");
+      assertThat(list(deny.get("Resource"))).as(bucket).hasSize(2); // the bucket and its objects
+      assertThat(deny.get("Condition"))
+          .as(bucket)
+          .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    }
   }
 
   @Test
@@ -318,5 +326,50 @@ class TemplateSecurityTest {
       assertThat(properties).as(queue).containsEntry("SqsManagedSseEnabled", true);
       assertThat(properties).as(queue).doesNotContainKey("KmsMasterKeyId");
     }
+  }
+
+  // ---- Human review ----
+
+  @Test
+  void theReviewQueueIsFifoSoTwoCopiesOfAnObjectNeverReachTwoReviewers() {
+    for (String queue : List.of("ReviewQueue", "ReviewDeadLetterQueue")) {
+      assertThat(template.properties(queue)).as(queue).containsEntry("FifoQueue", true);
+      String name =
+          (String) list(map(template.properties(queue).get("QueueName")).get("Fn::Sub")).get(0);
+      assertThat(name).as(queue).endsWith(".fifo");
+    }
+  }
+
+  @Test
+  void theReviewFunctionTouchesOnlyTheReviewQueueTheTagsAndItsFeedbackPrefix() {
+    List<Statement> statements = statements("ReviewFunction");
+    for (Statement statement : statements) {
+      for (String action : statement.actions()) {
+        if (action.startsWith("sqs:")) {
+          assertThat(action)
+              .isIn(
+                  "sqs:ReceiveMessage",
+                  "sqs:ChangeMessageVisibility",
+                  "sqs:DeleteMessage",
+                  "sqs:GetQueueAttributes");
+          assertThat(statement.body().get("Resource"))
+              .isEqualTo(Map.of("Fn::GetAtt", List.of("ReviewQueue", "Arn")));
+        }
+        if (action.equals("s3:PutObject")) {
+          // Feedback only: never an upload, which would invoke the tagger.
+          assertThat(statement.resources()).contains("${FeedbackBucket.Arn}/${FeedbackPrefix}*");
+        }
+        if (action.startsWith("ssm:") || action.startsWith("secretsmanager:")) {
+          assertThat(statement.resources()).doesNotContain("/providers/", "/api/");
+        }
+      }
+    }
+    assertThat(statements)
+        .flatExtracting(Statement::actions)
+        .contains("s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:PutObject")
+        .doesNotContain("s3:DeleteObject", "sqs:SendMessage", "s3:*", "sqs:*");
+    // The reviewer keys' default reference is where only the review function may read.
+    assertThat((String) map(template.parameters().get("ReviewerKeyHashes")).get("Default"))
+        .startsWith("ssm:/autotag/review/");
   }
 }
