@@ -281,7 +281,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
           FailureReason.TOO_LARGE, "image is larger than " + MAX_BYTES + " bytes");
     }
     ModelDescriptor.Input input = descriptor.input();
-    DecodedImage decoded = decoder.decode(bytes.data(), input.width(), input.height());
+    DecodedImage decoded = decoder.decode(bytes, input.width(), input.height());
     float[] scores = scores(decoded);
     return new Classification(
         NAME,
