@@ -69,6 +69,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
   private final InferenceOptions options;
   private final List<InferenceOptions.Pass> passes;
   private final TensorWriter writer;
+  private final Calibration.Curve[] calibration;
   private final long[] pinnedOutputShape;
   private final ProviderCapabilities capabilities;
   private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
@@ -89,6 +90,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     this.options = options;
     this.passes = options.passes();
     this.writer = new TensorWriter(descriptor.input());
+    this.calibration = descriptor.calibration().forLabels(labels);
     this.pinnedOutputShape = pinnedOutputShape;
     this.capabilities = ProviderCapabilities.bytesOnly(MAX_BYTES, ImageDecoder.FORMATS);
   }
@@ -141,6 +143,11 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         throw new ModelSetupException("the labels file is empty");
       }
       long[] pinned = check(session, descriptor, labels.size());
+      try {
+        descriptor.calibration().forLabels(labels);
+      } catch (IllegalArgumentException e) {
+        throw new ModelSetupException(e.getMessage());
+      }
       OnnxClassifier classifier =
           new OnnxClassifier(
               OrtEnvironment.getEnvironment(),
@@ -153,6 +160,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
       log.atInfo()
           .addKeyValue("model", descriptor.id())
           .addKeyValue("labels", labels.size())
+          .addKeyValue("calibrated", !descriptor.calibration().isIdentity())
           .addKeyValue("passes", classifier.passes.size())
           .addKeyValue("resize", options.resize())
           .log("onnx session ready");
@@ -355,17 +363,18 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
   }
 
+  /** The best labels by confidence: each class's score through its calibration curve. */
   private List<Label> topLabels(float[] scores) {
+    double[] confidence = new double[scores.length];
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {
+      confidence[i] = Calibration.apply(calibration[i], scores[i]);
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    Arrays.sort(order, (a, b) -> Double.compare(confidence[b], confidence[a]));
     List<Label> top = new ArrayList<>();
     for (int i = 0; i < Math.min(MAX_LABELS, order.length); i++) {
-      float s = scores[order[i]];
-      double confidence = Float.isNaN(s) ? 0.0 : Math.min(1.0, Math.max(0.0, s));
-      top.add(new Label(labels.get(order[i]), confidence));
+      top.add(new Label(labels.get(order[i]), confidence[order[i]]));
     }
     return top;
   }
