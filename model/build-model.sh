@@ -3,12 +3,12 @@
 # package @vladmandic/human: fetches it with `npm pack`, verifies the sha256 of
 # the tarball and of the TF.js CenterNet files, extracts the labels, converts
 # the graph to ONNX and writes
-#   shared/src/main/resources/io/autotag/models/coco80/model.onnx
-#   shared/src/main/resources/io/autotag/models/coco80/labels.txt
+#   providers/src/main/resources/io/autotag/models/coco80/model.onnx
+#   shared/src/main/resources/io/autotag/models/coco80/labels.txt (the vocabulary: every function may offer it)
 #
 # Options:
 #   --reference  also regenerate the TF.js reference outputs
-#                (shared/src/test/resources/.../coco80/reference-outputs.json)
+#                (providers/src/test/resources/.../coco80/reference-outputs.json)
 #                and check model.onnx against them and the full TF.js heatmaps
 #   --check      only check model.onnx against the committed reference outputs
 #                and the full TF.js heatmaps (no regeneration)
@@ -36,8 +36,9 @@ esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-out_dir=$repo/shared/src/main/resources/io/autotag/models/coco80
-test_dir=$repo/shared/src/test/resources/io/autotag/models/coco80
+out_dir=$repo/providers/src/main/resources/io/autotag/models/coco80
+labels_dir=$repo/shared/src/main/resources/io/autotag/models/coco80
+test_dir=$repo/providers/src/test/resources/io/autotag/models/coco80
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,7 +59,7 @@ fetch_package() {
 
 build_model() {
   mkdir -p "$out_dir"
-  "$PYTHON" "$here/extract_labels.py" "$work/package/src/object/labels.ts" "$out_dir/labels.txt"
+  "$PYTHON" "$here/extract_labels.py" "$work/package/src/object/labels.ts" "$labels_dir/labels.txt"
   "$PYTHON" "$here/tfjs_to_onnx.py" "$work/package/models/centernet.json" "$out_dir/model.onnx" \
     --output tower_0/keypoints \
     --doc "CenterNet (MobileNetV3) COCO 80 classes, converted by autotag model/tfjs_to_onnx.py from npm $HUMAN_PACKAGE@$HUMAN_VERSION models/centernet.json (sha256 $CENTERNET_JSON_SHA256) + centernet.bin (sha256 $CENTERNET_BIN_SHA256). Input tower_0/images [1,512,512,3] NHWC float32 RGB 0..255; output tower_0/keypoints [1,128,128,80] NHWC per-class centre heatmap (sigmoid); class k = line k+1 of labels.txt."
@@ -73,7 +74,7 @@ make_reference() {
   (cd "$here/reference" && node make-reference.mjs \
     --model-json "$work/package/models/centernet.json" \
     --photo "$test_dir/reference-photo.png" \
-    --labels "$out_dir/labels.txt" \
+    --labels "$labels_dir/labels.txt" \
     --photo-source "$PHOTO_SOURCE" \
     --out "$test_dir/reference-outputs.json")
 }
@@ -94,9 +95,9 @@ case $mode in
 esac
 
 echo "sha256 of outputs:"
-(cd "$repo" && sha256sum shared/src/main/resources/io/autotag/models/coco80/model.onnx \
+(cd "$repo" && sha256sum providers/src/main/resources/io/autotag/models/coco80/model.onnx \
   shared/src/main/resources/io/autotag/models/coco80/labels.txt)
 if [ "$mode" != model ]; then
-  (cd "$repo" && sha256sum shared/src/test/resources/io/autotag/models/coco80/reference-outputs.json \
-    shared/src/test/resources/io/autotag/models/coco80/reference-photo.png)
+  (cd "$repo" && sha256sum providers/src/test/resources/io/autotag/models/coco80/reference-outputs.json \
+    providers/src/test/resources/io/autotag/models/coco80/reference-photo.png)
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Recreates shared/src/test/resources/io/autotag/models/coco80/reference-photo.png
+# Recreates providers/src/test/resources/io/autotag/models/coco80/reference-photo.png
 # from a photograph shipped in a Debian package: scikit-image's astronaut.png
 # (Eileen Collins, NASA; "no known copyright restrictions, released into the
 # public domain" per skimage.data.astronaut's docstring).  The image already is
@@ -18,7 +18,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=$repo/shared/src/test/resources/io/autotag/models/coco80/reference-photo.png
+out=$repo/providers/src/test/resources/io/autotag/models/coco80/reference-photo.png
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,6 @@
 package io.autotag.benchmarks;
 
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.tagger.TaggerHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

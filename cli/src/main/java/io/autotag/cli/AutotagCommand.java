@@ -1,7 +1,7 @@
 package io.autotag.cli;
 
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -20,7 +20,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = AutotagCommand.Version.class,
     description = "Classify images, tag S3 objects, run the whole system locally.",
-    subcommands = {ServeCommand.class, ClassifyCommand.class, BackfillCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ClassifyCommand.class,
+      BackfillCommand.class,
+      ExportFeedbackCommand.class
+    })
 public final class AutotagCommand implements Runnable {
 
   static final int OK = 0;
@@ -54,7 +59,7 @@ public final class AutotagCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a command: serve, classify or backfill");
+        spec.commandLine(), "name a command: serve, classify, backfill or export-feedback");
   }
 
   /**

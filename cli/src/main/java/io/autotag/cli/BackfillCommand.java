@@ -229,8 +229,7 @@ final class BackfillCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = null;
     try {
-      try (TaggerWiring wiring =
-              TaggerWiring.create(env, parent.providers(), CliAws.factory(env), Clock.systemUTC());
+      try (TaggerWiring wiring = TaggerWiring.create(env, parent.providers(), CliAws.factory(env));
           // Listing uses its own client, configured from the same settings as the tagger's.
           AwsClients lister = CliAws.factory(env).apply(awsSettings(env))) {
         Backfill backfill =

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.autotag.api.ApiHandler;
-import io.autotag.api.LocalApiServer;
+import io.autotag.api.ApiWiring;
+import io.autotag.local.LocalApiServer;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.io.IOException;
@@ -16,8 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -150,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueueUrl);
     ObjectMapper json = new ObjectMapper();
 
-    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws, Clock.systemUTC());
+    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws);
     started.push(tagger);
     eventSource =
         new SqsEventSource(
@@ -176,12 +177,12 @@ public final class LocalStack implements AutoCloseable {
     // The API listens on loopback only; a key is still required if the user asks for it.
     apiEnv.putIfAbsent("AUTOTAG_API_AUTH", "none");
     apiEnv.putIfAbsent("AUTOTAG_API_S3_BUCKETS", BUCKET);
-    ApiHandler api = ApiHandler.create(apiEnv, providers, aws);
+    ApiWiring api = ApiWiring.create(apiEnv, providers, aws);
     started.push(api);
     try {
       LocalApiServer server =
           LocalApiServer.start(
-              api,
+              ApiHandler.create(api),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
               4);
       started.push(server);
@@ -204,7 +205,13 @@ public final class LocalStack implements AutoCloseable {
             .nettyChildEventGroupThreadNum(4)
             .build();
     s3.start();
-    started.push(s3::shutdown);
+    started.push(
+        () -> {
+          s3.shutdown();
+          // LocalS3 closes its listening socket in the background: wait, so a closed stack has
+          // really let go of its ports (bounded: a stuck emulator must not hang Ctrl-C).
+          awaitPortClosed(s3Port, Duration.ofSeconds(10));
+        });
     s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
 
     var sqsBuilder = SQSRestServerBuilder.withInterface("127.0.0.1");
@@ -278,6 +285,24 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void awaitPortClosed(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      } catch (IOException e) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.atWarn().addKeyValue("port", port).log("S3 emulator still listening after shutdown");
   }
 
   private static void requireFree(int port, String what) {

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -71,14 +70,13 @@ class BackfillIT {
         .putObject(
             b -> b.bucket(bucket).key("other/skip.jpg"), RequestBody.fromBytes(new byte[] {1}));
     FakeClassifier fake = new FakeClassifier().latency(Duration.ofMillis(15));
-    ProviderRegistry providers = ProviderRegistry.builtIn().with(fake.factory());
+    ProviderRegistry providers = ProviderRegistry.builtIn().with(fake);
 
     // First run, stopped once about a third is done.
     Map<String, String> env = env();
     env.put("AUTOTAG_CONCURRENCY", "4");
     Backfill.Summary first;
-    try (TaggerWiring wiring =
-            TaggerWiring.create(env, providers, CliAws.factory(env), Clock.systemUTC());
+    try (TaggerWiring wiring = TaggerWiring.create(env, providers, CliAws.factory(env));
         var lister = LocalAws.clients(aws.env())) {
       Backfill backfill = new Backfill(lister.s3(), wiring.pipeline(), 8);
       CompletableFuture<Backfill.Summary> run =
@@ -131,9 +129,7 @@ class BackfillIT {
     FakeClassifier fake =
         new FakeClassifier()
             .fail(bad, new ClassificationException(FailureReason.UNAVAILABLE, "provider down"));
-    Cli cli =
-        Cli.run(
-            env(), ProviderRegistry.builtIn().with(fake.factory()), "backfill", "s3://" + bucket);
+    Cli cli = Cli.run(env(), ProviderRegistry.builtIn().with(fake), "backfill", "s3://" + bucket);
     assertThat(cli.exitCode()).isEqualTo(AutotagCommand.SOME_FAILED);
     assertThat(cli.out()).contains("classified 1").contains("failed 1").contains("bad.png");
     assertThat(tags(bucket, "good.png")).containsEntry("autotag:status", "classified");
@@ -141,7 +137,7 @@ class BackfillIT {
 
   @Test
   void aBadLocationOrMissingQueueIsAUsageError() {
-    ProviderRegistry providers = ProviderRegistry.builtIn().with(new FakeClassifier().factory());
+    ProviderRegistry providers = ProviderRegistry.builtIn().with(new FakeClassifier());
     assertThat(Cli.run(env(), providers, "backfill", "bucket-without-scheme").exitCode())
         .isEqualTo(AutotagCommand.USAGE);
     Map<String, String> noQueue = env();

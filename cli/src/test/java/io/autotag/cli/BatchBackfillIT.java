@@ -2,11 +2,11 @@ package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -16,7 +16,6 @@ import java.awt.Color;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,12 +72,12 @@ class BatchBackfillIT {
   @BeforeEach
   void deployTheTagger() {
     classifier = new FakeClassifier();
-    providers = ProviderRegistry.builtIn().with(classifier.factory());
+    providers = ProviderRegistry.builtIn().with(classifier);
     Map<String, String> env = new HashMap<>(aws.env());
     env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
     env.put("AUTOTAG_PRIMING", "false");
-    tagger = TaggerWiring.create(env, providers, LocalAws::clients, Clock.systemUTC());
+    tagger = TaggerWiring.create(env, providers, LocalAws::clients);
     TaggerHandler handler = TaggerHandler.create(tagger);
     batch =
         new LocalBatchOperations(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ class ClassifyCommandIT {
 
   static final Path SAMPLE = Path.of("../events/sample.jpg");
   static final Path REFERENCE =
-      Path.of("../shared/src/test/resources/io/autotag/models/coco80/reference-photo.png");
+      Path.of("../providers/src/test/resources/io/autotag/models/coco80/reference-photo.png");
   static final ObjectMapper json = new ObjectMapper();
   static final Map<String, String> ENV = Map.of();
 

@@ -1,6 +1,6 @@
 package io.autotag.cli;
 
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

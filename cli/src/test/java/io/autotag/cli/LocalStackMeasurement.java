@@ -3,8 +3,8 @@ package io.autotag.cli;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.ImageInput;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.tagger.TaggerWiring;
@@ -14,7 +14,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -116,7 +115,7 @@ public final class LocalStackMeasurement {
         LocalStack.start(
             LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
-            ProviderRegistry.builtIn().with(fake.factory()))) {
+            ProviderRegistry.builtIn().with(fake))) {
       List<Double> latencies = uploadLatencies(stack.s3Endpoint(), stack.sqsEndpoint());
       report(
           "upload-to-tagged, fake provider (" + latency.toMillis() + " ms fixed, in-process)",
@@ -174,7 +173,7 @@ public final class LocalStackMeasurement {
           "measure-fake",
           FakeClassifier.NAME,
           8,
-          ProviderRegistry.builtIn().with(fake.factory()),
+          ProviderRegistry.builtIn().with(fake),
           8 * 1000.0 / 50);
     }
   }
@@ -193,8 +192,7 @@ public final class LocalStackMeasurement {
     env.put("AUTOTAG_PROVIDER", provider);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", queue);
     env.put("AUTOTAG_CONCURRENCY", Integer.toString(concurrency));
-    try (TaggerWiring wiring =
-            TaggerWiring.create(env, providers, CliAws.factory(env), Clock.systemUTC());
+    try (TaggerWiring wiring = TaggerWiring.create(env, providers, CliAws.factory(env));
         AwsClients lister = LocalAws.clients(aws.env())) {
       Backfill.Summary summary =
           new Backfill(lister.s3(), wiring.pipeline(), Math.max(10, concurrency * 2))

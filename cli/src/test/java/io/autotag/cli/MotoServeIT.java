@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
@@ -39,7 +39,7 @@ class MotoServeIT {
                     .withPorts(LocalStack.Ports.ephemeral())
                     .withExternal(URI.create(moto.endpoint())),
                 Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
-                ProviderRegistry.builtIn().with(fake.factory()));
+                ProviderRegistry.builtIn().with(fake));
         AwsClients clients = LocalAws.clients(moto.env())) {
       assertThat(stack.bridged()).isFalse();
       clients

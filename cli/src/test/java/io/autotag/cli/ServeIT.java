@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -55,7 +55,7 @@ class ServeIT {
         LocalStack.start(
             LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
-            ProviderRegistry.builtIn().with(fake.factory()));
+            ProviderRegistry.builtIn().with(fake));
     clients =
         LocalAws.clients(
             Map.of(
@@ -197,7 +197,7 @@ class ServeIT {
         LocalStack.start(
             LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
-            ProviderRegistry.builtIn().with(new FakeClassifier().factory()));
+            ProviderRegistry.builtIn().with(new FakeClassifier()));
     List<URI> endpoints = List.of(second.s3Endpoint(), second.sqsEndpoint(), second.apiUri());
     assertThat(endpoints).allMatch(Await::listening);
     second.close();
@@ -213,7 +213,7 @@ class ServeIT {
                 LocalStack.start(
                     LocalStack.Options.defaults().withPorts(taken),
                     Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
-                    ProviderRegistry.builtIn().with(new FakeClassifier().factory())))
+                    ProviderRegistry.builtIn().with(new FakeClassifier())))
         .hasMessageContaining("API port");
   }
 

@@ -48,6 +48,8 @@ record ApiConfig(
   static final String AUTH = "AUTOTAG_API_AUTH";
   static final String KEY_HASHES = "AUTOTAG_API_KEY_HASHES";
   static final String MODELS = "AUTOTAG_API_MODELS";
+  static final String ROBOFLOW_PREFIX = "roboflow/";
+  static final String EINSTEIN_PREFIX = "einstein/";
 
   /** How requests are authenticated. */
   enum AuthMode {
@@ -107,8 +109,8 @@ record ApiConfig(
 
   /**
    * Parses {@code AUTOTAG_API_MODELS}: a JSON object from route key to a provider name or to {@code
-   * {"provider": ..., "settings": {...}, "multiLabel": ...}}. Keys are {@code
-   * roboflow/<dataset>/<version>} or {@code einstein/<modelId>}.
+   * {"provider": ..., "settings": {...}, "multiLabel": ...}}. Keys are {@code roboflow/<model id>}
+   * (a Roboflow model id such as {@code my-dataset/3}) or {@code einstein/<modelId>}.
    */
   private static Map<String, ModelSpec> models(Settings settings, ObjectMapper json) {
     Optional<String> raw = settings.optional(MODELS);
@@ -131,9 +133,7 @@ record ApiConfig(
       String key = entry.getKey();
       if (!validKey(key)) {
         settings.problem(
-            MODELS
-                + " keys must look like roboflow/<dataset>/<version> or einstein/<modelId>: "
-                + key);
+            MODELS + " keys must look like roboflow/<model id> or einstein/<modelId>: " + key);
         continue;
       }
       JsonNode value = entry.getValue();
@@ -159,23 +159,23 @@ record ApiConfig(
   }
 
   private static boolean validKey(String key) {
-    String[] parts = key.split("/", -1);
-    return (parts.length == 3
-            && parts[0].equals("roboflow")
-            && !parts[1].isEmpty()
-            && parts[2].matches("[0-9]+"))
-        || (parts.length >= 2
-            && parts[0].equals("einstein")
-            && key.length() > "einstein/".length());
+    if (key.startsWith(ROBOFLOW_PREFIX)) {
+      // A Roboflow model id: any name (Roboflow takes aliases), at most one slash
+      String id = key.substring(ROBOFLOW_PREFIX.length());
+      return !id.isEmpty()
+          && Arrays.stream(id.split("/", -1)).noneMatch(String::isEmpty)
+          && id.split("/", -1).length <= 2;
+    }
+    return key.startsWith(EINSTEIN_PREFIX) && key.length() > EINSTEIN_PREFIX.length();
   }
 
-  /** The route key of a Roboflow dataset version. */
-  static String roboflowKey(String dataset, String version) {
-    return "roboflow/" + dataset + "/" + version;
+  /** The route key of a Roboflow model id ({@code dataset/version}, or an alias). */
+  static String roboflowKey(String modelId) {
+    return ROBOFLOW_PREFIX + modelId;
   }
 
   /** The route key of an Einstein model id. */
   static String einsteinKey(String modelId) {
-    return "einstein/" + modelId;
+    return EINSTEIN_PREFIX + modelId;
   }
 }

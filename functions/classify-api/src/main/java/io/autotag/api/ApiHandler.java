@@ -3,14 +3,9 @@ package io.autotag.api;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.aws.AwsSettings;
-import io.autotag.shared.classify.ProviderRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.MDC;
 
 /**
@@ -19,8 +14,7 @@ import org.slf4j.MDC;
  * response in the format the event came in. An event that is not an API Gateway proxy event fails
  * the invocation: that is a wiring mistake, not a client's.
  */
-// AutoCloseable so the local stack in cli/ can release the wiring's clients (Lambda never does).
-public final class ApiHandler implements RequestStreamHandler, AutoCloseable {
+public final class ApiHandler implements RequestStreamHandler {
 
   private final ApiWiring wiring;
 
@@ -33,23 +27,12 @@ public final class ApiHandler implements RequestStreamHandler, AutoCloseable {
     this.wiring = wiring;
   }
 
-  /** A handler built from an explicit environment map, for the local stack. */
-  public static ApiHandler fromEnvironment(Map<String, String> env) {
-    return new ApiHandler(ApiWiring.fromEnvironment(env));
-  }
-
-  /** A handler with explicit providers and AWS clients; close it to release them. */
-  // Public so the local stack in cli/ serves the API with emulator credentials (and test fakes).
-  public static ApiHandler create(
-      Map<String, String> env,
-      ProviderRegistry providers,
-      Function<AwsSettings, AwsClients> awsFactory) {
-    return new ApiHandler(ApiWiring.create(env, providers, awsFactory));
-  }
-
-  @Override
-  public void close() {
-    wiring.close();
+  /**
+   * A handler over explicit wiring (see {@link ApiWiring#create}), so the local stack in cli/
+   * serves the real handler; the caller closes the wiring.
+   */
+  public static ApiHandler create(ApiWiring wiring) {
+    return new ApiHandler(wiring);
   }
 
   @Override

@@ -1,13 +1,8 @@
 package io.autotag.api;
 
+import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -15,9 +10,10 @@ import java.util.Optional;
  * Checks that a request may call the API. In API-key mode the key travels as {@code Authorization:
  * Bearer}, {@code x-api-key}, or (Roboflow routes only, because Roboflow clients send it there)
  * {@code ?api_key=} or the JSON body's {@code api_key}. Only SHA-256 hashes of the keys are
- * configured, so the configuration never holds a usable key; a presented key is hashed and compared
- * with every configured hash in constant time. In IAM mode API Gateway has authenticated the caller
- * and the function only checks that the event says so; {@code none} turns the check off.
+ * configured ({@link KeyHashes}), so the configuration never holds a usable key; a presented key is
+ * hashed and compared with every configured hash in constant time. In IAM mode API Gateway has
+ * authenticated the caller and the function only checks that the event says so; {@code none} turns
+ * the check off.
  */
 final class ApiKeyAuthenticator {
 
@@ -31,7 +27,7 @@ final class ApiKeyAuthenticator {
   private final Secret hashes;
   private volatile Parsed parsed;
 
-  private record Parsed(String raw, List<byte[]> hashes) {}
+  private record Parsed(String raw, KeyHashes hashes) {}
 
   ApiKeyAuthenticator(ApiConfig.AuthMode mode, Secret hashes) {
     this.mode = mode;
@@ -91,16 +87,10 @@ final class ApiKeyAuthenticator {
   }
 
   private boolean matches(String key) throws SecretException {
-    byte[] presented = sha256(key);
-    boolean match = false;
-    // No early exit: the time taken does not depend on which hash (if any) matched.
-    for (byte[] hash : hashes()) {
-      match |= MessageDigest.isEqual(presented, hash);
-    }
-    return match;
+    return hashes().match(key).isPresent();
   }
 
-  private List<byte[]> hashes() throws SecretException {
+  private KeyHashes hashes() throws SecretException {
     String raw = hashes.value();
     Parsed current = parsed;
     if (current == null || !current.raw().equals(raw)) {
@@ -116,34 +106,12 @@ final class ApiKeyAuthenticator {
   }
 
   /** Parses a comma- or newline-separated list of SHA-256 hex digests. */
-  static List<byte[]> parseHashes(String raw) {
-    List<byte[]> hashes = new ArrayList<>();
-    for (String item : raw.split("[,\\s]+")) {
-      String hex = item.trim().toLowerCase(Locale.ROOT);
-      if (hex.isEmpty()) {
-        continue;
-      }
-      if (!hex.matches("[0-9a-f]{64}")) {
-        throw new IllegalArgumentException("not a SHA-256 hex digest");
-      }
-      hashes.add(HexFormat.of().parseHex(hex));
-    }
-    if (hashes.isEmpty()) {
-      throw new IllegalArgumentException("no hashes");
-    }
-    return hashes;
+  static KeyHashes parseHashes(String raw) {
+    return KeyHashes.parse(raw);
   }
 
   /** SHA-256 hex of a key, the form {@code AUTOTAG_API_KEY_HASHES} holds. */
   static String hash(String key) {
-    return HexFormat.of().formatHex(sha256(key));
-  }
-
-  private static byte[] sha256(String key) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return KeyHashes.sha256Hex(key);
   }
 }

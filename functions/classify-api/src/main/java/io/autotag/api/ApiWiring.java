@@ -3,9 +3,9 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.net.SafeUrlFetcher;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
@@ -18,7 +18,8 @@ import org.crac.Core;
  * every route, the URL fetcher, the authenticator and the routes. Invalid settings fail here, at
  * start-up, with one message naming every bad variable.
  */
-final class ApiWiring implements AutoCloseable {
+// Public so the local stack in cli/ serves the API with emulator credentials.
+public final class ApiWiring implements AutoCloseable {
 
   private final ApiConfig config;
   private final AwsClients aws;
@@ -65,8 +66,12 @@ final class ApiWiring implements AutoCloseable {
     return create(env, ProviderRegistry.builtIn(), AwsClients::create);
   }
 
-  /** Wiring with explicit parts, for tests and the local stack. */
-  static ApiWiring create(
+  /**
+   * Wiring with explicit providers and AWS clients, the seam every function offers the local stack
+   * in cli/: {@code create(env, providers, aws)}, then {@link ApiHandler#create}. The caller closes
+   * it.
+   */
+  public static ApiWiring create(
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory) {
@@ -117,11 +122,6 @@ final class ApiWiring implements AutoCloseable {
 
   Router router() {
     return router;
-  }
-
-  /** The S3 client, for tests that put objects in an emulator. */
-  software.amazon.awssdk.services.s3.S3Client s3ForTests() {
-    return aws.s3();
   }
 
   ApiPriming priming() {

@@ -28,7 +28,13 @@ final class ErrorMapper {
   ApiResponse toResponse(Throwable error, ApiRequest request, ErrorStyle style) {
     ApiException api = classify(error);
     log(error, api, request);
-    return render(api, request.requestId(), style);
+    if (error instanceof RoboflowValidation.Invalid invalid) {
+      // Only Roboflow routes validate this way: FastAPI's 422 body, field by field.
+      return ApiResponse.json(422, RoboflowValidation.body(json, invalid.detail()));
+    }
+    return style == ErrorStyle.ROBOFLOW
+        ? RoboflowErrors.render(json, api)
+        : render(api, request.requestId(), style);
   }
 
   /** Whose doing a failure is, which decides how it is logged. */
@@ -47,6 +53,7 @@ final class ErrorMapper {
   static Blame blame(Throwable error) {
     return switch (error) {
       case FetchException e -> Blame.CALLER;
+      case RoboflowValidation.Invalid e -> Blame.CALLER;
       case ApiException e when e.status() < 500 -> Blame.CALLER;
       case ApiException e -> Blame.FAULT;
       case ClassificationException e ->
@@ -103,6 +110,8 @@ final class ErrorMapper {
   static ApiException classify(Throwable error) {
     return switch (error) {
       case ApiException api -> api;
+      case RoboflowValidation.Invalid e ->
+          new ApiException(422, "invalid-request", "the request is invalid: " + e.getMessage());
       case ClassificationException e -> fromClassification(e);
       case FetchException e -> fromFetch(e);
       case SecretException e ->

@@ -2,9 +2,9 @@ package io.autotag.api;
 
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.ConfigurationException;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

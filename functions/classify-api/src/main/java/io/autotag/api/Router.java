@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
  * paths with the wrong method 405. Every response carries the request id in {@code x-request-id}.
  *
  * <pre>
- * GET  /health                 liveness, no authentication
- * POST /classify               autotag's own route
- * POST /infer/classification   Roboflow Inference server
- * POST /v2/vision/predict      Einstein Vision (errors as {"message": ...})
- * POST /{dataset}/{version}    Roboflow hosted API (legacy)
+ * GET  /health                         liveness, no authentication
+ * POST /classify                       autotag's own route
+ * POST /infer/classification           Roboflow Inference server (Roboflow's errors)
+ * GET  /model/registry                 Roboflow Inference server's model registry, for its SDK
+ * POST /model/add|remove|clear         (idem)
+ * POST /v2/vision/predict              Einstein Vision (errors as {"message": ...})
+ * GET|POST /{dataset}/{version}        Roboflow hosted API (legacy; Roboflow's errors)
  * </pre>
  */
 final class Router {
@@ -46,7 +48,7 @@ final class Router {
   ApiResponse dispatch(ApiRequest request) {
     long start = System.nanoTime();
     String path = normalise(request.path());
-    ErrorStyle style = path.equals("/v2/vision/predict") ? ErrorStyle.EINSTEIN : ErrorStyle.AUTOTAG;
+    ErrorStyle style = style(path);
     ApiResponse response;
     try {
       response = route(request, path);
@@ -81,15 +83,33 @@ final class Router {
         requireMethod(method, "POST");
         return roboflow.infer(request);
       }
+      case "/model/registry" -> {
+        requireMethod(method, "GET");
+        auth.authenticate(
+            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        return roboflow.registry();
+      }
+      case "/model/add", "/model/remove" -> {
+        requireMethod(method, "POST");
+        return roboflow.model(request, path.equals("/model/add"));
+      }
+      case "/model/clear" -> {
+        requireMethod(method, "POST");
+        auth.authenticate(
+            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        return roboflow.clear();
+      }
       case "/v2/vision/predict" -> {
         requireMethod(method, "POST");
         auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
         return einstein.predict(request);
       }
       default -> {
-        String[] segments = path.substring(1).split("/");
-        if (segments.length == 2 && !segments[0].isEmpty() && segments[1].matches("[0-9]+")) {
-          requireMethod(method, "POST");
+        String[] segments = legacySegments(path);
+        if (segments != null) {
+          if (!method.equals("GET") && !method.equals("POST")) {
+            throw new ApiException(405, "method-not-allowed", "use GET or POST on this path");
+          }
           auth.authenticate(
               request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
           return roboflow.legacy(request, segments[0], segments[1]);
@@ -97,6 +117,29 @@ final class Router {
         throw ApiException.notFound("not-found", "no route for " + method + " on this path");
       }
     }
+  }
+
+  /**
+   * The two segments of Roboflow's legacy {@code /{dataset_id}/{version_id}}, any non-empty names
+   * as Roboflow takes them, or null when the path has another shape.
+   */
+  private static String[] legacySegments(String path) {
+    String[] segments = path.substring(1).split("/", -1);
+    return segments.length == 2 && !segments[0].isEmpty() && !segments[1].isEmpty()
+        ? segments
+        : null;
+  }
+
+  private static ErrorStyle style(String path) {
+    if (path.equals("/v2/vision/predict")) {
+      return ErrorStyle.EINSTEIN;
+    }
+    if (path.equals("/infer/classification")
+        || path.startsWith("/model/")
+        || legacySegments(path) != null) {
+      return ErrorStyle.ROBOFLOW;
+    }
+    return ErrorStyle.AUTOTAG;
   }
 
   private static void requireMethod(String method, String allowed) {

@@ -1,7 +1,8 @@
 package io.autotag.api;
 
+import io.autotag.local.LocalApiServer;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ImageInput;
-import io.autotag.shared.local.LocalLambdaContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -176,7 +177,7 @@ public final class ApiBenchmark {
   }
 
   /** A 640x480 JPEG with texture, about the size of a phone photo scaled for classification. */
-  private static byte[] photo() throws Exception {
+  static byte[] photo() throws Exception {
     BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
     SplittableRandom random = new SplittableRandom(42);
     for (int y = 0; y < 480; y++) {

@@ -120,12 +120,16 @@ class ApiHandlerTest {
     assertThat(response.path("statusCode").asInt()).isEqualTo(200);
     JsonNode body = body(response);
     assertThat(body.path("predictions").isArray()).isTrue();
-    assertThat(body.path("predictions")).hasSize(3);
+    // Roboflow's default confidence, 0.4, keeps cat (0.82) only: dog and bird are below it
+    assertThat(body.path("predictions")).hasSize(1);
     assertThat(body.path("predictions").get(0).path("class").asText()).isEqualTo("cat");
     assertThat(body.path("predictions").get(0).path("confidence").asDouble()).isEqualTo(0.82);
+    assertThat(body.path("predictions").get(0).path("class_id").asInt())
+        .isEqualTo(RoboflowAnswers.stableId("cat"));
     assertThat(body.path("top").asText()).isEqualTo("cat");
     assertThat(body.path("confidence").asDouble()).isEqualTo(0.82);
-    assertThat(body.path("prediction_type").asText()).isEqualTo("ClassificationModel");
+    assertThat(body.path("inference_id").asText()).isEqualTo("req-roboflow-legacy-2");
+    assertThat(body.has("prediction_type")).isFalse();
     assertThat(body.path("image").path("width").asInt()).isEqualTo(8);
     assertThat(body.path("image").path("height").asInt()).isEqualTo(6);
     assertThat(body.path("time").isNumber()).isTrue();
@@ -372,11 +376,10 @@ class ApiHandlerTest {
         .isEqualTo(404);
     JsonNode get = invoke(handler, v2("GET", "/classify", "", withKey(), null, false));
     assertThat(get.path("statusCode").asInt()).isEqualTo(405);
-    assertThat(
-            invoke(handler, v2("GET", "/my-dataset/3", "", withKey(), null, false))
-                .path("statusCode")
-                .asInt())
-        .isEqualTo(405);
+    // Roboflow's legacy route takes GET and POST; anything else is FastAPI's 405
+    JsonNode put = invoke(handler, v2("PUT", "/my-dataset/3", "", withKey(), null, false));
+    assertThat(put.path("statusCode").asInt()).isEqualTo(405);
+    assertThat(body(put).path("detail").asText()).isEqualTo("Method Not Allowed");
   }
 
   @Test
@@ -473,7 +476,8 @@ class ApiHandlerTest {
             other);
     JsonNode refused = invoke(strict, sampleEvent("api-roboflow-legacy-v2.json"));
     assertThat(refused.path("statusCode").asInt()).isEqualTo(404);
-    assertThat(body(refused).path("error").path("code").asText()).isEqualTo("model-not-found");
+    assertThat(body(refused).path("message").asText())
+        .startsWith("Requested Roboflow resource not found");
   }
 
   @Test

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.testing.LocalAws;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,19 +38,20 @@ class S3InputIT {
     }
     s3 = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
     s3.start();
-    wiring =
-        TestApi.wiring(
-            TestApi.env(
-                "AUTOTAG_API_S3_BUCKETS", "photos",
-                "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port,
-                "AUTOTAG_FETCH_MAX_BYTES", "100000"),
-            CLASSIFIER);
+    Map<String, String> env =
+        TestApi.env(
+            "AUTOTAG_API_S3_BUCKETS", "photos",
+            "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port,
+            "AUTOTAG_FETCH_MAX_BYTES", "100000");
+    wiring = TestApi.wiring(env, CLASSIFIER);
     handler = new ApiHandler(wiring);
-    var client = wiring.s3ForTests();
-    client.createBucket(b -> b.bucket("photos"));
-    client.putObject(b -> b.bucket("photos").key("cats/tom.jpg"), RequestBody.fromBytes(PHOTO));
-    client.putObject(
-        b -> b.bucket("photos").key("huge.jpg"), RequestBody.fromBytes(new byte[200_000]));
+    try (AwsClients uploader = LocalAws.clients(env)) {
+      var client = uploader.s3();
+      client.createBucket(b -> b.bucket("photos"));
+      client.putObject(b -> b.bucket("photos").key("cats/tom.jpg"), RequestBody.fromBytes(PHOTO));
+      client.putObject(
+          b -> b.bucket("photos").key("huge.jpg"), RequestBody.fromBytes(new byte[200_000]));
+    }
   }
 
   @AfterAll

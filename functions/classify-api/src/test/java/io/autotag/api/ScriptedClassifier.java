@@ -1,15 +1,12 @@
 package io.autotag.api;
 
-import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ClassifierFactory;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ProviderCapabilities;
-import io.autotag.shared.config.Settings;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,6 +24,7 @@ final class ScriptedClassifier implements Classifier {
   private final String name;
   private volatile List<Label> labels =
       List.of(new Label("cat", 0.82), new Label("dog", 0.12), new Label("bird", 0.06));
+  private volatile List<Label> classes = List.of();
   private volatile boolean multiLabel;
   private volatile Exception failure;
   private volatile Duration latency = Duration.ZERO;
@@ -42,6 +40,14 @@ final class ScriptedClassifier implements Classifier {
 
   ScriptedClassifier labels(Label... answer) {
     this.labels = List.of(answer);
+    this.classes = List.of();
+    return this;
+  }
+
+  /** Answers a model's whole output: every class in the model's order, and the same as labels. */
+  ScriptedClassifier classes(List<Label> all) {
+    this.classes = List.copyOf(all);
+    this.labels = List.copyOf(all);
     return this;
   }
 
@@ -83,20 +89,6 @@ final class ScriptedClassifier implements Classifier {
     return lastInput.get();
   }
 
-  ClassifierFactory factory() {
-    return new ClassifierFactory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Classifier create(Settings settings, AwsClients aws) {
-        return ScriptedClassifier.this;
-      }
-    };
-  }
-
   @Override
   public String name() {
     return name;
@@ -124,6 +116,7 @@ final class ScriptedClassifier implements Classifier {
     if (failure instanceof RuntimeException e) {
       throw e;
     }
-    return new Classification(name, name + "-model", labels, multiLabel, Optional.empty(), latency);
+    return new Classification(
+        name, name + "-model", labels, multiLabel, Optional.empty(), latency, classes);
   }
 }

@@ -3,10 +3,10 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.classify.ClassifierFactory;
-import io.autotag.shared.classify.ProviderRegistry;
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.shared.provider.ClassifierFactory;
+import io.autotag.shared.provider.ProviderRegistry;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -52,10 +52,7 @@ final class TestApi {
 
   static ApiWiring wiring(Map<String, String> env, ScriptedClassifier... classifiers) {
     ProviderRegistry registry =
-        ProviderRegistry.of(
-            Arrays.stream(classifiers).map(ScriptedClassifier::factory).toList().stream()
-                .map(ClassifierFactory.class::cast)
-                .toList());
+        ProviderRegistry.of(Arrays.stream(classifiers).map(ClassifierFactory::returning).toList());
     return ApiWiring.create(
         env,
         registry,

@@ -35,8 +35,10 @@ public final class TaggerHandler implements RequestStreamHandler {
     this.batchOperations = new BatchOperationsTasks(wiring.pipeline(), wiring.json());
   }
 
-  /** A handler over explicit wiring; the caller closes the wiring. */
-  // Public so the local stack in cli/ invokes the real handler with the events Lambda would send.
+  /**
+   * A handler over explicit wiring (see {@link TaggerWiring#create}), so the local stack in cli/
+   * invokes the real handler with the events Lambda would send; the caller closes the wiring.
+   */
   public static TaggerHandler create(TaggerWiring wiring) {
     return new TaggerHandler(wiring);
   }

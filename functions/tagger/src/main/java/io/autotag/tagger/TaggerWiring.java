@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.review.ReviewQueue;
 import java.time.Clock;
 import java.util.Map;
@@ -52,12 +52,23 @@ public final class TaggerWiring implements AutoCloseable {
 
   /** The production wiring: default credentials chain, built-in providers, the system clock. */
   static TaggerWiring fromEnvironment(Map<String, String> env) {
-    return create(env, ProviderRegistry.builtIn(), AwsClients::create, Clock.systemUTC());
+    return create(env, ProviderRegistry.builtIn(), AwsClients::create);
   }
 
-  /** Wiring with explicit parts, for tests and the local stack. */
-  // Public for the local stack and backfill in cli/, which pass their own AWS clients.
+  /**
+   * Wiring with explicit providers and AWS clients, the seam every function offers the local stack
+   * and backfill in cli/: {@code create(env, providers, aws)}, then {@link TaggerHandler#create}.
+   * The caller closes it.
+   */
   public static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory) {
+    return create(env, providers, awsFactory, Clock.systemUTC());
+  }
+
+  /** The same with a clock of the test's choosing. */
+  static TaggerWiring create(
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory,

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -84,10 +84,7 @@ class BatchOperationsIT {
     env.put("AUTOTAG_PRIMING", "false");
     TaggerWiring wiring =
         TaggerWiring.create(
-            env,
-            ProviderRegistry.builtIn().with(classifier.factory()),
-            LocalAws::clients,
-            TaggerIT.CLOCK);
+            env, ProviderRegistry.builtIn().with(classifier), LocalAws::clients, TaggerIT.CLOCK);
     wirings.add(wiring);
     return new TaggerHandler(wiring);
   }

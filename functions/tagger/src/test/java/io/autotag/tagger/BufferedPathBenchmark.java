@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -103,7 +103,7 @@ public final class BufferedPathBenchmark {
       try (TaggerWiring wiring =
           TaggerWiring.create(
               env,
-              ProviderRegistry.builtIn().with(classifier.factory()),
+              ProviderRegistry.builtIn().with(classifier),
               settings -> counted(settings, counter),
               Clock.systemUTC())) {
         TaggerHandler handler = new TaggerHandler(wiring);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.provider.einstein.EinsteinContractServer;
 import io.autotag.shared.provider.http.ContractServer;
 import io.autotag.shared.provider.rekognition.RekognitionContractServer;

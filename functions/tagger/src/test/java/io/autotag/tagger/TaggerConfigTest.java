@@ -3,8 +3,8 @@ package io.autotag.tagger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.autotag.shared.classify.ProviderRegistry;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import java.time.Clock;
@@ -51,7 +51,7 @@ class TaggerConfigTest {
             () ->
                 TaggerWiring.create(
                     env,
-                    ProviderRegistry.builtIn().with(new FakeClassifier().factory()),
+                    ProviderRegistry.builtIn().with(new FakeClassifier()),
                     LocalAws::clients,
                     Clock.systemUTC()))
         .isInstanceOf(ConfigurationException.class)

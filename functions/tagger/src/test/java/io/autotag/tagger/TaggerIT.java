@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.classify.ProviderRegistry;
-import io.autotag.shared.local.LocalLambdaContext;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -89,7 +89,7 @@ class TaggerIT {
     env.putAll(extra);
     TaggerWiring wiring =
         TaggerWiring.create(
-            env, ProviderRegistry.builtIn().with(classifier.factory()), LocalAws::clients, CLOCK);
+            env, ProviderRegistry.builtIn().with(classifier), LocalAws::clients, CLOCK);
     wirings.add(wiring);
     return wiring;
   }

@@ -13,6 +13,11 @@ import java.util.Optional;
  *
  * <p>For a single-label model the confidences usually sum to about 1; for a multi-label model (or a
  * detector used as a tagger) each confidence stands alone.
+ *
+ * <p>{@code classes} is the model's whole output when the provider knows it: every class in the
+ * model's own order (a class's position is its id, as Roboflow's {@code class_id}), each with this
+ * image's score. It is empty for providers that answer only their best labels (Rekognition,
+ * Einstein); {@code labels} is what every consumer reads.
  */
 public record Classification(
     String provider,
@@ -20,7 +25,8 @@ public record Classification(
     List<Label> labels,
     boolean multiLabel,
     Optional<ImageSize> imageSize,
-    Duration elapsed) {
+    Duration elapsed,
+    List<Label> classes) {
 
   private static final Comparator<Label> BY_CONFIDENCE_DESCENDING =
       Comparator.comparingDouble(Label::confidence).reversed().thenComparing(Label::name);
@@ -31,6 +37,18 @@ public record Classification(
     Objects.requireNonNull(imageSize, "imageSize");
     Objects.requireNonNull(elapsed, "elapsed");
     labels = labels.stream().sorted(BY_CONFIDENCE_DESCENDING).toList();
+    classes = List.copyOf(classes);
+  }
+
+  /** A result without the model's class list (providers that answer their best labels only). */
+  public Classification(
+      String provider,
+      String modelId,
+      List<Label> labels,
+      boolean multiLabel,
+      Optional<ImageSize> imageSize,
+      Duration elapsed) {
+    this(provider, modelId, labels, multiLabel, imageSize, elapsed, List.of());
   }
 
   /** The most confident label, if the provider returned any. */
@@ -50,6 +68,7 @@ public record Classification(
 
   /** A copy that records a different provider name, used by fallback chains. */
   public Classification withProvider(String answeringProvider) {
-    return new Classification(answeringProvider, modelId, labels, multiLabel, imageSize, elapsed);
+    return new Classification(
+        answeringProvider, modelId, labels, multiLabel, imageSize, elapsed, classes);
   }
 }

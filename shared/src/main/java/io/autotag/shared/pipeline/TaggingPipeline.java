@@ -343,6 +343,9 @@ public final class TaggingPipeline implements AutoCloseable {
                   if (step.merge().kept().isEmpty()) {
                     return ObjectResult.of(ref, step.outcome(), step.detail());
                   }
+                  if (step.review().isPresent() && judgedMeanwhile(ref, step.review().get())) {
+                    return ObjectResult.of(ref, Outcome.DUPLICATE, "already-reviewed");
+                  }
                   try {
                     objects.writeTags(ref, step.merge().tags());
                     return step.outcome() == Outcome.RETRY
@@ -357,6 +360,25 @@ public final class TaggingPipeline implements AutoCloseable {
                 });
     logResult(result);
     return result;
+  }
+
+  /**
+   * Whether a person's verdict reached the object since its tags were read. Its review message went
+   * out before this write, so a quick reviewer can judge it in between; writing {@code review} now
+   * would replace the verdict. One more tag read, for review items only, keeps that window to the
+   * gap between this read and the write (S3 has no conditional tag write).
+   */
+  private boolean judgedMeanwhile(ObjectRef ref, ReviewMessage review) {
+    List<ObjectTag> current;
+    try {
+      current = objects.tags(ref);
+    } catch (ObjectGoneException | RuntimeException e) {
+      return false; // the write that follows meets the same problem and reports it
+    }
+    boolean byPerson = schema.status(current).map(TagStatus::byPerson).orElse(false);
+    Optional<String> tagged = schema.eTag(current);
+    return byPerson
+        && (tagged.isEmpty() || review.eTag() == null || tagged.get().equals(review.eTag()));
   }
 
   private static void logResult(ObjectResult result) {

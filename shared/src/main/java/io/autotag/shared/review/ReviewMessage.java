@@ -48,6 +48,11 @@ public record ReviewMessage(
    * does not queue the same object twice.
    */
   public String identity() {
+    return identity(bucket, key, versionId, eTag);
+  }
+
+  /** The identity of an object version, as {@link #identity()} spells it. */
+  public static String identity(String bucket, String key, String versionId, String eTag) {
     return bucket
         + "/"
         + key
@@ -55,5 +60,10 @@ public record ReviewMessage(
         + Objects.requireNonNullElse(versionId, "")
         + "#"
         + Objects.requireNonNullElse(eTag, "");
+  }
+
+  /** SHA-256 hex of {@link #identity()}: a fixed-length name for the object version. */
+  public String identityDigest() {
+    return Digests.sha256Hex(identity());
   }
 }

@@ -3,11 +3,7 @@ package io.autotag.shared.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,19 +93,9 @@ public final class ReviewQueue {
     var entry = SendMessageBatchRequestEntry.builder().id(id).messageBody(body);
     if (fifo) {
       entry
-          .messageGroupId(sha256(message.bucket() + "/" + message.key()))
-          .messageDeduplicationId(sha256(message.identity()));
+          .messageGroupId(Digests.sha256Hex(message.bucket() + "/" + message.key()))
+          .messageDeduplicationId(message.identityDigest());
     }
     return entry.build();
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

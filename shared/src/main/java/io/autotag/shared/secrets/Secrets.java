@@ -1,6 +1,7 @@
 package io.autotag.shared.secrets;
 
 import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.Optional;
  * Reads secret settings. A value starting with {@code ssm:} or {@code secretsmanager:} is a
  * reference resolved lazily through the store and cached for {@code AUTOTAG_SECRET_TTL_SECONDS}
  * (default 300); any other value is the secret itself. Endpoints for emulators come from {@code
- * AWS_ENDPOINT_URL_SSM}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code AWS_ENDPOINT_URL}.
+ * AWS_ENDPOINT_URL_SSM}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AUTOTAG_ENDPOINT_URL} or
+ * {@code AWS_ENDPOINT_URL}.
  */
 public final class Secrets {
 
@@ -30,7 +32,7 @@ public final class Secrets {
 
   /** Secrets backed by SSM and Secrets Manager through {@code aws}. */
   public static Secrets create(Settings settings, AwsClients aws) {
-    Optional<java.net.URI> common = settings.httpUri("AWS_ENDPOINT_URL");
+    Optional<java.net.URI> common = AwsSettings.commonEndpoint(settings);
     var ssm = settings.httpUri("AWS_ENDPOINT_URL_SSM").or(() -> common);
     var secretsManager = settings.httpUri("AWS_ENDPOINT_URL_SECRETS_MANAGER").or(() -> common);
     // Built now but connects to nothing until a reference is read; without AWS clients (tests),

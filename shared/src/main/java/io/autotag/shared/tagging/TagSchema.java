@@ -4,6 +4,8 @@ import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.config.Settings;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +21,10 @@ import java.util.Optional;
  * for a skipped or failed one {@code status, reason, etag, model}. The {@code etag} tag records
  * which content the tags describe, so a repeated event for the same content is recognised and
  * skipped.
+ *
+ * <p>A person's verdict (status {@code reviewed}, written by the review function) replaces
+ * autotag's tags with {@code status, label, etag, labels, reviewer, reviewed}: the reviewer's
+ * labels, who judged and when. The tagger treats it as settled for that content.
  */
 public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
 
@@ -39,6 +45,8 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
   public static final String LABELS = "labels";
   public static final String MODEL = "model";
   public static final String REASON = "reason";
+  public static final String REVIEWER = "reviewer";
+  public static final String REVIEWED = "reviewed";
 
   private static final int LONGEST_NAME = CONFIDENCE.length();
 
@@ -94,7 +102,10 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
               tags.add(tag(CONFIDENCE, formatConfidence(top.confidence())));
             });
     eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
-    String labels = joinLabels(classification.labelsAtLeast(labelThreshold));
+    String labels =
+        joinLabels(
+            classification.labelsAtLeast(labelThreshold).stream().map(Label::name).toList(),
+            maxLabels);
     if (!labels.isEmpty()) {
       tags.add(new ObjectTag(key(LABELS), labels));
     }
@@ -111,6 +122,35 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
     eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
     model.ifPresent(value -> tags.add(tag(MODEL, value)));
     return List.copyOf(tags);
+  }
+
+  /**
+   * Tags for a person's verdict, most important first: {@code status=reviewed}, the first label,
+   * the eTag of the content judged, every label, the reviewer and the time. An empty {@code labels}
+   * is the verdict "none of these": status, eTag, reviewer and time only.
+   */
+  public List<ObjectTag> forVerdict(
+      List<String> labels, Optional<String> eTag, String reviewer, Instant time) {
+    List<ObjectTag> tags = new ArrayList<>();
+    tags.add(tag(STATUS, TagStatus.REVIEWED.value()));
+    List<String> names =
+        labels.stream().map(TagSchema::labelName).filter(n -> !n.isEmpty()).toList();
+    if (!names.isEmpty()) {
+      tags.add(new ObjectTag(key(LABEL), names.getFirst()));
+    }
+    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
+    String joined = joinLabels(names, names.size());
+    if (!joined.isEmpty()) {
+      tags.add(new ObjectTag(key(LABELS), joined));
+    }
+    tags.add(tag(REVIEWER, reviewer));
+    tags.add(tag(REVIEWED, time.truncatedTo(ChronoUnit.SECONDS).toString()));
+    return List.copyOf(tags);
+  }
+
+  /** A label as it appears in tags: cleaned, and never containing the {@code /} separator. */
+  public static String labelName(String label) {
+    return TagText.sanitize(label.replace(LABEL_SEPARATOR, "-"), TagText.MAX_VALUE_LENGTH);
   }
 
   /** Our status on an object, if it carries one. */
@@ -137,15 +177,14 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
   }
 
   /** Joins whole labels with {@code /} up to the value limit; a label never appears cut. */
-  private String joinLabels(List<Label> labels) {
+  private static String joinLabels(List<String> labels, int max) {
     StringBuilder joined = new StringBuilder();
     int count = 0;
-    for (Label label : labels) {
-      if (count == maxLabels) {
+    for (String label : labels) {
+      if (count == max) {
         break;
       }
-      String name =
-          TagText.sanitize(label.name().replace(LABEL_SEPARATOR, "-"), TagText.MAX_VALUE_LENGTH);
+      String name = labelName(label);
       int extra = (joined.isEmpty() ? 0 : LABEL_SEPARATOR.length()) + name.length();
       if (name.isEmpty() || joined.length() + extra > TagText.MAX_VALUE_LENGTH) {
         continue;

@@ -6,7 +6,10 @@ public enum TagStatus {
   CLASSIFIED("classified"),
   /** Labelled, but unsure: a review message was queued and a person decides. */
   REVIEW("review"),
-  /** Reviewed by a person; the labels are the reviewer's verdict. */
+  /**
+   * Reviewed by a person; the labels are the reviewer's verdict. Settled like the others: the
+   * tagger never replaces it for the same content (only new content under the key is classified).
+   */
   REVIEWED("reviewed"),
   /** Not classified for a permanent reason given in the {@code reason} tag. */
   SKIPPED("skipped"),
@@ -26,6 +29,11 @@ public enum TagStatus {
   /** Whether an object with this status needs no more work for its current content. */
   public boolean settled() {
     return this != FAILED;
+  }
+
+  /** Whether a person decided this status, so nothing automatic may replace it. */
+  public boolean byPerson() {
+    return this == REVIEWED;
   }
 
   public static java.util.Optional<TagStatus> fromValue(String value) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.autotag.shared.config.ConfigurationException;
 import io.autotag.shared.config.Settings;
-import io.autotag.shared.provider.http.MutableClock;
+import io.autotag.shared.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

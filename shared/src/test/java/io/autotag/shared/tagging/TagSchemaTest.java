@@ -123,4 +123,37 @@ class TagSchemaTest {
     assertThat(TagSchema.validPrefix("")).isFalse();
     assertThat(TagSchema.validPrefix("autotag:")).isTrue();
   }
+
+  @Test
+  void verdictTagsComeInPriorityOrderWithEveryLabel() {
+    List<ObjectTag> tags =
+        schema.forVerdict(
+            List.of("dog", "a/b", "frisbee", "ball"),
+            Optional.of("abc123"),
+            "alice@example.com",
+            java.time.Instant.parse("2026-11-22T10:00:00.123Z"));
+
+    assertThat(tags)
+        .containsExactly(
+            new ObjectTag("autotag:status", "reviewed"),
+            new ObjectTag("autotag:label", "dog"),
+            new ObjectTag("autotag:etag", "abc123"),
+            // Every label the person chose: the classifier's max-labels limit does not apply.
+            new ObjectTag("autotag:labels", "dog/a-b/frisbee/ball"),
+            new ObjectTag("autotag:reviewer", "alice@example.com"),
+            new ObjectTag("autotag:reviewed", "2026-11-22T10:00:00Z"));
+  }
+
+  @Test
+  void noneOfTheseVerdictHasNoLabelTags() {
+    List<ObjectTag> tags =
+        schema.forVerdict(
+            List.of(), Optional.empty(), "bob, the reviewer", java.time.Instant.EPOCH);
+
+    assertThat(tags)
+        .containsExactly(
+            new ObjectTag("autotag:status", "reviewed"),
+            new ObjectTag("autotag:reviewer", "bob_ the reviewer"),
+            new ObjectTag("autotag:reviewed", "1970-01-01T00:00:00Z"));
+  }
 }

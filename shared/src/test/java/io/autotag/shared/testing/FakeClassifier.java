@@ -3,7 +3,6 @@ package io.autotag.shared.testing;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ClassifierFactory;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
@@ -75,22 +74,6 @@ public final class FakeClassifier implements Classifier {
 
   public int primes() {
     return primes.get();
-  }
-
-  /** A factory that hands out this instance, to register in a {@code ProviderRegistry}. */
-  public ClassifierFactory factory() {
-    return new ClassifierFactory() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public Classifier create(
-          io.autotag.shared.config.Settings settings, io.autotag.shared.aws.AwsClients aws) {
-        return FakeClassifier.this;
-      }
-    };
   }
 
   @Override

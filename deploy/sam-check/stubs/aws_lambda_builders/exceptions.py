@@ -1,0 +1,1 @@
+class LambdaBuilderError(Exception): pass

@@ -1,0 +1,1 @@
+"""Stand-ins for watchdog: SAM CLI's file watching (warm containers) is not used by the check."""

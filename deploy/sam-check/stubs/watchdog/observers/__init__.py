@@ -1,0 +1,3 @@
+class Observer:
+    def __init__(self, *args, **kwargs):
+        pass

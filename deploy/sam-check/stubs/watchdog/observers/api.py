@@ -1,0 +1,9 @@
+DEFAULT_OBSERVER_TIMEOUT = 1
+
+
+class BaseObserver:
+    pass
+
+
+class ObservedWatch:
+    pass

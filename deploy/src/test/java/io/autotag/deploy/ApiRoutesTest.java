@@ -1,0 +1,129 @@
+package io.autotag.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.api.ApiHandler;
+import io.autotag.api.ApiWiring;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.ProviderCapabilities;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ClassifierFactory;
+import io.autotag.shared.provider.ProviderRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Every route template.yaml puts on the HTTP API reaches a route of classify-api's router: API
+ * Gateway would otherwise invoke the function for a path it only answers 404 or 405 to.
+ */
+class ApiRoutesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyTemplateRouteOfTheApiFunctionIsARouteOfItsRouter() throws Exception {
+    List<SamLocalTemplateTest.Route> routes =
+        SamLocalTemplateTest.httpApiRoutes(CfnTemplate.load()).stream()
+            .filter(r -> r.function().equals("ClassifyApiFunction"))
+            .toList();
+    assertThat(routes).isNotEmpty();
+    try (ApiWiring wiring =
+        ApiWiring.create(
+            Map.of(
+                "AWS_REGION",
+                "eu-west-1",
+                "AUTOTAG_PROVIDER",
+                "refuses",
+                "AUTOTAG_API_AUTH",
+                "none"),
+            ProviderRegistry.of(List.of(new Refuses())),
+            settings ->
+                AwsClients.create(
+                    settings,
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))))) {
+      ApiHandler handler = ApiHandler.create(wiring);
+      for (SamLocalTemplateTest.Route route : routes) {
+        // A concrete request for the route: path parameters filled in as a client would.
+        String path = route.path().replace("{dataset}", "my-dataset").replace("{version}", "3");
+        JsonNode response = invoke(handler, route.method(), path);
+        assertThat(response.path("statusCode").asInt())
+            .as(route.key() + " answered " + response)
+            .isNotIn(404, 405);
+      }
+      // And the check can fail: a path the router does not know.
+      assertThat(invoke(handler, "POST", "/no/such/route").path("statusCode").asInt())
+          .isEqualTo(404);
+    }
+  }
+
+  private static JsonNode invoke(ApiHandler handler, String method, String path) throws Exception {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("version", "2.0");
+    event.put("routeKey", method + " " + path);
+    event.put("rawPath", path);
+    event.put("rawQueryString", "");
+    event.putObject("headers").put("content-type", "application/json");
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "route-check");
+    context.putObject("http").put("method", method).put("path", path);
+    event.put("body", "{}");
+    event.put("isBase64Encoded", false);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, context("route-check"));
+    return JSON.readTree(out.toByteArray());
+  }
+
+  static Context context(String requestId) {
+    return (Context)
+        Proxy.newProxyInstance(
+            ApiRoutesTest.class.getClassLoader(),
+            new Class<?>[] {Context.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getAwsRequestId" -> requestId;
+                  case "getRemainingTimeInMillis" -> 29_000;
+                  case "getFunctionName" -> "autotag-classify-api";
+                  default -> null;
+                });
+  }
+
+  /** A provider that is never asked: the requests carry no image. */
+  private static final class Refuses implements ClassifierFactory, Classifier {
+    @Override
+    public String name() {
+      return "refuses";
+    }
+
+    @Override
+    public Classifier create(Settings settings, AwsClients aws) {
+      return this;
+    }
+
+    @Override
+    public ProviderCapabilities capabilities() {
+      return ProviderCapabilities.bytesOnly(1024 * 1024, EnumSet.allOf(ImageFormat.class));
+    }
+
+    @Override
+    public Classification classify(ImageInput image) throws ClassificationException {
+      throw new AssertionError("the route check sends no image");
+    }
+  }
+}

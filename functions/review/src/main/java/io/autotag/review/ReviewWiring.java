@@ -1,0 +1,195 @@
+package io.autotag.review;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.secrets.KeyHashes;
+import io.autotag.shared.secrets.Secret;
+import io.autotag.shared.secrets.Secrets;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.crac.Core;
+
+/**
+ * Builds the review function once per process from its environment: AWS clients, the reviewer
+ * check, the token signer, the queue and object views, the feedback store, the page and the routes.
+ * Invalid settings fail here, at start-up, with one message naming every bad variable. Nothing
+ * random or secret is made here (SnapStart): secrets are read on first use.
+ */
+// Public so the local stack in cli/ serves the review page with emulator clients.
+public final class ReviewWiring implements AutoCloseable {
+
+  private final ReviewConfig config;
+  private final AwsClients aws;
+  private final ObjectMapper json;
+  private final ReviewEvents events;
+  private final ReviewRouter router;
+  private final ExecutorService workers;
+  // The CRaC runtime holds resources weakly: this field keeps the hook alive.
+  private final ReviewPriming priming;
+
+  private ReviewWiring(
+      ReviewConfig config, AwsClients aws, Secret tokenKey, Secret reviewerKeys, Clock clock) {
+    this.config = config;
+    this.aws = aws;
+    this.json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    this.events = new ReviewEvents(json);
+    // S3 calls of one claim (up to 10 items, 2 calls each) and of one verdict run side by side.
+    this.workers =
+        Executors.newFixedThreadPool(
+            16, Thread.ofPlatform().daemon().name("autotag-review-", 0).factory());
+    ReviewInbox inbox = new ReviewInbox(aws.sqs(), config.queueUrl());
+    ReviewObjects objects =
+        new ReviewObjects(aws.s3(), aws.s3Presigner(), config.imageUrlValidity(), workers);
+    ItemTokens tokens = new ItemTokens(tokenKey, json, clock);
+    FeedbackStore feedback =
+        new FeedbackStore(aws.s3(), config.feedbackBucket(), config.feedbackPrefix(), json);
+    Claims claims =
+        new Claims(
+            inbox,
+            objects,
+            tokens,
+            config.schema(),
+            json,
+            config.lease(),
+            config.waitSeconds(),
+            clock,
+            workers);
+    Verdicts verdicts =
+        new Verdicts(
+            inbox,
+            objects,
+            tokens,
+            feedback,
+            config.schema(),
+            config.vocabulary(),
+            clock,
+            workers,
+            claims);
+    this.router =
+        new ReviewRouter(
+            config,
+            new Reviewers(config.auth(), config.jwtIssuer(), reviewerKeys),
+            claims,
+            verdicts,
+            inbox,
+            feedback,
+            new StaticPage(imageOrigins(config), connectOrigins(config)),
+            json,
+            clock);
+    this.priming = config.priming() ? new ReviewPriming(router, json) : null;
+    if (priming != null) {
+      Core.getGlobalContext().register(priming);
+    }
+  }
+
+  /** The production wiring: default credentials chain and the system clock. */
+  static ReviewWiring fromEnvironment(Map<String, String> env) {
+    return create(env, AwsClients::create, Clock.systemUTC());
+  }
+
+  /** Wiring with explicit AWS clients and clock, for tests and the local stack. */
+  public static ReviewWiring create(
+      Map<String, String> env, Function<AwsSettings, AwsClients> awsFactory, Clock clock) {
+    Settings settings = Settings.of(env);
+    ReviewConfig config = ReviewConfig.from(settings);
+    settings.check();
+    AwsClients aws = awsFactory.apply(config.aws());
+    try {
+      Secrets secrets = Secrets.create(settings, aws);
+      Secret tokenKey = secrets.required(ReviewConfig.TOKEN_KEY).orElse(null);
+      if (tokenKey != null
+          && !tokenKey.isReference()
+          && literal(tokenKey).length() < ItemTokens.MIN_KEY_LENGTH) {
+        settings.problem(
+            ReviewConfig.TOKEN_KEY
+                + " must be at least "
+                + ItemTokens.MIN_KEY_LENGTH
+                + " characters");
+      }
+      Secret reviewerKeys = null;
+      if (config.auth() == ReviewConfig.AuthMode.REVIEWER_KEY) {
+        reviewerKeys = secrets.required(ReviewConfig.REVIEWER_KEYS).orElse(null);
+        if (reviewerKeys != null && !reviewerKeys.isReference()) {
+          try {
+            KeyHashes.parse(literal(reviewerKeys));
+          } catch (IllegalArgumentException e) {
+            settings.problem(
+                ReviewConfig.REVIEWER_KEYS
+                    + " must list name=sha256 entries (sha256sum of each reviewer's key)");
+          }
+        }
+      }
+      settings.check();
+      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock);
+    } catch (RuntimeException e) {
+      aws.close();
+      throw e;
+    }
+  }
+
+  private static String literal(Secret secret) {
+    try {
+      return secret.value();
+    } catch (io.autotag.shared.secrets.SecretException e) {
+      throw new IllegalStateException("a literal secret cannot fail", e);
+    }
+  }
+
+  /** Where the page may load images from: the presigned URLs' S3 origin. */
+  private static String imageOrigins(ReviewConfig config) {
+    return config.aws().s3Endpoint().map(ReviewWiring::origin).orElse("https://*.amazonaws.com");
+  }
+
+  /** Where the page may connect besides its own origin: Cognito's sign-in endpoint. */
+  private static String connectOrigins(ReviewConfig config) {
+    return config.auth() == ReviewConfig.AuthMode.JWT
+        ? "https://cognito-idp." + config.aws().region().id() + ".amazonaws.com"
+        : "";
+  }
+
+  private static String origin(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  ReviewConfig config() {
+    return config;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  ReviewEvents events() {
+    return events;
+  }
+
+  ReviewRouter router() {
+    return router;
+  }
+
+  ReviewPriming priming() {
+    return priming;
+  }
+
+  @Override
+  public void close() {
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      workers.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    aws.close();
+  }
+}

@@ -1,0 +1,38 @@
+package io.autotag.shared.provider.einstein;
+
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ClassifierFactory;
+import io.autotag.shared.secrets.Secret;
+import io.autotag.shared.secrets.SecretException;
+import io.autotag.shared.secrets.Secrets;
+import java.security.GeneralSecurityException;
+
+/** Builds the {@code einstein} provider from {@code AUTOTAG_EINSTEIN_*} settings. */
+public final class EinsteinFactory implements ClassifierFactory {
+
+  @Override
+  public String name() {
+    return EinsteinClassifier.NAME;
+  }
+
+  @Override
+  public Classifier create(Settings settings, AwsClients aws) {
+    EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
+    // A literal key can be checked now; a stored one is read on first use, after restore.
+    einstein.privateKey().filter(key -> !key.isReference()).ifPresent(key -> check(key, settings));
+    if (einstein.token().isEmpty() && einstein.privateKey().isEmpty()) {
+      return null;
+    }
+    return EinsteinClassifier.create(einstein);
+  }
+
+  private static void check(Secret key, Settings settings) {
+    try {
+      PemKeys.rsaPrivateKey(key.value());
+    } catch (GeneralSecurityException | SecretException e) {
+      settings.problem(key.variable() + " is not a PEM RSA private key");
+    }
+  }
+}
