@@ -1,14 +1,13 @@
 package io.autotag.cli;
 
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.BatchReport;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -90,11 +89,6 @@ final class Backfill {
   private static ObjectRef ref(String bucket, S3Object object) {
     // Folder markers ("photos/") are zero-byte objects; the pipeline tags them skipped/empty,
     // as the tagger would on upload.
-    return new ObjectRef(
-        bucket,
-        object.key(),
-        Optional.empty(),
-        Optional.ofNullable(object.eTag()),
-        Optional.ofNullable(object.size()));
+    return ObjectRef.of(bucket, object.key(), null, object.eTag(), object.size());
   }
 }

@@ -1,6 +1,6 @@
 package io.autotag.cli;
 
-import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.classify.ObjectRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

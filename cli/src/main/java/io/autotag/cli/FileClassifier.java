@@ -134,7 +134,7 @@ final class FileClassifier {
       return failure(source, "unsupported-type", "not an image", data.length, start);
     }
     try {
-      Classification classification = classifier.classify(new ImageInput.Bytes(data, format));
+      Classification classification = classifier.classify(ImageInput.Bytes.of(data, format.get()));
       return new Result(
           source,
           Optional.of(classification),

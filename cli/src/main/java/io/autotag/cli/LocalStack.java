@@ -6,10 +6,13 @@ import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
 import io.autotag.local.LocalApiServer;
+import io.autotag.review.ReviewHandler;
+import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.io.IOException;
@@ -19,10 +22,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -39,13 +45,21 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * such as moto or LocalStack), the bucket and queues of {@code template.yaml}, the tagger's real
  * handler fed by an {@link SqsEventSource} from the buffer queue (the template's buffered mode),
  * the {@link UploadBridge} that turns uploads into S3 notifications where the emulator sends none,
- * and the classification API's real handler behind {@link LocalApiServer}.
+ * and the classification API's and the review function's real handlers behind one {@link
+ * LocalApiServer}, routed by path as the template's HTTP API routes them.
  */
 public final class LocalStack implements AutoCloseable {
 
   public static final String BUCKET = "autotag-uploads";
-  public static final String REVIEW_QUEUE = "autotag-review";
-  public static final String REVIEW_DEAD_LETTER_QUEUE = "autotag-review-dlq";
+  // FIFO, as in the template: SQS never hands out two messages of one object at once, so two
+  // reviewers never get two copies of it.
+  public static final String REVIEW_QUEUE = "autotag-review.fifo";
+  public static final String REVIEW_DEAD_LETTER_QUEUE = "autotag-review-dlq.fifo";
+  public static final String FEEDBACK_BUCKET = "autotag-feedback";
+
+  /** The reviewer {@code serve} creates a key for when no reviewer keys are configured. */
+  public static final String LOCAL_REVIEWER = "local";
+
   public static final String BUFFER_QUEUE = "autotag-buffer";
   public static final String BUFFER_DEAD_LETTER_QUEUE = "autotag-buffer-dlq";
 
@@ -84,6 +98,7 @@ public final class LocalStack implements AutoCloseable {
   private URI s3Endpoint;
   private URI sqsEndpoint;
   private URI apiUri;
+  private String reviewerKey;
   private String region;
   private String reviewQueueUrl;
   private String reviewDeadLetterQueueUrl;
@@ -139,11 +154,12 @@ public final class LocalStack implements AutoCloseable {
 
     admin = clients(functionEnv);
     started.push(admin);
-    createBucket();
+    createBucket(BUCKET);
+    createBucket(FEEDBACK_BUCKET);
     int maxReceiveCount =
         Integer.parseInt(functionEnv.getOrDefault("AUTOTAG_MAX_RECEIVE_COUNT", "3").strip());
     reviewDeadLetterQueueUrl = createQueue(REVIEW_DEAD_LETTER_QUEUE, null, 0, 30);
-    reviewQueueUrl = createQueue(REVIEW_QUEUE, reviewDeadLetterQueueUrl, 5, 300);
+    reviewQueueUrl = createQueue(REVIEW_QUEUE, reviewDeadLetterQueueUrl, 20, 300);
     bufferDeadLetterQueueUrl = createQueue(BUFFER_DEAD_LETTER_QUEUE, null, 0, 30);
     // Longer than one invocation may take (SqsEventSource allows 60 s), so a slow batch is not
     // delivered a second time while it still runs.
@@ -179,10 +195,11 @@ public final class LocalStack implements AutoCloseable {
     apiEnv.putIfAbsent("AUTOTAG_API_S3_BUCKETS", BUCKET);
     ApiWiring api = ApiWiring.create(apiEnv, providers, aws);
     started.push(api);
+    ReviewHandler review = startReview(functionEnv, userEnv, aws);
     try {
       LocalApiServer server =
           LocalApiServer.start(
-              ApiHandler.create(api),
+              new PathRoutes(review, ApiHandler.create(api)),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
               4);
       started.push(server);
@@ -190,6 +207,41 @@ public final class LocalStack implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on API port " + options.ports().api(), e);
     }
+  }
+
+  /**
+   * The review function as the template deploys it, with a reviewer key: the user's {@code
+   * AUTOTAG_REVIEWER_KEYS} if set, otherwise a fresh key for the reviewer {@value #LOCAL_REVIEWER},
+   * shown once in the banner. The item-token key is made here too (never before a snapshot: this is
+   * not Lambda).
+   */
+  private ReviewHandler startReview(
+      Map<String, String> functionEnv,
+      Map<String, String> userEnv,
+      Function<AwsSettings, AwsClients> aws) {
+    Map<String, String> reviewEnv = new HashMap<>(functionEnv);
+    reviewEnv.putIfAbsent("AUTOTAG_REVIEW_AUTH", "reviewer-key");
+    reviewEnv.putIfAbsent("AUTOTAG_FEEDBACK_BUCKET", FEEDBACK_BUCKET);
+    SecureRandom random = new SecureRandom();
+    if (isBlank(userEnv.get("AUTOTAG_REVIEWER_KEYS"))) {
+      byte[] key = new byte[18];
+      random.nextBytes(key);
+      reviewerKey = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+      reviewEnv.put(
+          "AUTOTAG_REVIEWER_KEYS", LOCAL_REVIEWER + "=" + KeyHashes.sha256Hex(reviewerKey));
+    }
+    if (isBlank(userEnv.get("AUTOTAG_REVIEW_TOKEN_KEY"))) {
+      byte[] tokenKey = new byte[32];
+      random.nextBytes(tokenKey);
+      reviewEnv.put("AUTOTAG_REVIEW_TOKEN_KEY", HexFormat.of().formatHex(tokenKey));
+    }
+    ReviewWiring wiring = ReviewWiring.create(reviewEnv, aws);
+    started.push(wiring);
+    return ReviewHandler.create(wiring);
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
   }
 
   private void startEmulators(Ports ports) {
@@ -230,11 +282,11 @@ public final class LocalStack implements AutoCloseable {
     return AwsClients.create(aws, CliAws.LOCAL_CREDENTIALS);
   }
 
-  private void createBucket() {
+  private void createBucket(String bucket) {
     try {
-      admin.s3().createBucket(b -> b.bucket(BUCKET));
+      admin.s3().createBucket(b -> b.bucket(bucket));
     } catch (BucketAlreadyOwnedByYouException e) {
-      log.atInfo().addKeyValue("bucket", BUCKET).log("bucket already exists");
+      log.atInfo().addKeyValue("bucket", bucket).log("bucket already exists");
     }
   }
 
@@ -242,6 +294,9 @@ public final class LocalStack implements AutoCloseable {
       String name, String deadLetterQueueUrl, int maxReceiveCount, int visibilitySeconds) {
     Map<QueueAttributeName, String> attributes = new HashMap<>();
     attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds));
+    if (name.endsWith(".fifo")) {
+      attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
+    }
     if (deadLetterQueueUrl != null) {
       attributes.put(
           QueueAttributeName.REDRIVE_POLICY,
@@ -332,6 +387,20 @@ public final class LocalStack implements AutoCloseable {
 
   public String bucket() {
     return BUCKET;
+  }
+
+  /** The reviewer page: the HTTP API's {@code /review}. */
+  public URI reviewUri() {
+    return apiUri.resolve(PathRoutes.REVIEW);
+  }
+
+  /** The key {@code serve} made for the reviewer {@value #LOCAL_REVIEWER}, if it made one. */
+  public Optional<String> reviewerKey() {
+    return Optional.ofNullable(reviewerKey);
+  }
+
+  public String feedbackBucket() {
+    return FEEDBACK_BUCKET;
   }
 
   public String reviewQueueUrl() {

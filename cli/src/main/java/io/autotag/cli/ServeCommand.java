@@ -100,15 +100,17 @@ final class ServeCommand implements Callable<Integer> {
           S3   %s   bucket %s
           SQS  %s   review queue %s
           API  %s
+          Review %s   %s
           uploads reach the tagger %s
 
         Try it from another terminal (the emulators accept any credentials):
           export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s
           aws --endpoint-url %s s3 cp events/sample.jpg s3://%s/photos/cat.jpg
           aws --endpoint-url %s s3api get-object-tagging --bucket %s --key photos/cat.jpg
-          aws --endpoint-url %s sqs receive-message --queue-url %s
+          open %s in a browser to judge what the model was unsure about
           curl -s -H 'Content-Type: image/jpeg' --data-binary @events/sample.jpg %s/classify
           ./autotag backfill --endpoint-url %s --sqs-endpoint-url %s --review-queue-url %s s3://%s
+          ./autotag export-feedback --endpoint-url %s s3://%s/feedback/ --out feedback-dataset
 
         Ctrl-C stops everything.
         """,
@@ -119,6 +121,11 @@ final class ServeCommand implements Callable<Integer> {
         sqs,
         stack.reviewQueueUrl(),
         api,
+        stack.reviewUri(),
+        stack
+            .reviewerKey()
+            .map(key -> "reviewer key " + key + " (reviewer " + LocalStack.LOCAL_REVIEWER + ")")
+            .orElse("reviewer keys from AUTOTAG_REVIEWER_KEYS"),
         stack.bridged()
             ? "through the upload bridge and the buffer queue"
             : "through S3 notifications and the buffer queue",
@@ -127,12 +134,13 @@ final class ServeCommand implements Callable<Integer> {
         bucket,
         s3,
         bucket,
-        sqs,
-        stack.reviewQueueUrl(),
+        stack.reviewUri(),
         api,
         s3,
         sqs,
         stack.reviewQueueUrl(),
-        bucket);
+        bucket,
+        s3,
+        stack.feedbackBucket());
   }
 }

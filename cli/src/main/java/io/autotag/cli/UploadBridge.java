@@ -3,7 +3,7 @@ package io.autotag.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.S3EventKeys;
 import java.time.Duration;
 import java.util.ArrayList;

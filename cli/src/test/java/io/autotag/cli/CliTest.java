@@ -103,4 +103,13 @@ class CliTest {
         .contains("eta 150s")
         .contains("Active");
   }
+
+  @Test
+  void theTemplatesBatchOperationsRoleCoversTheFoldersTheToolUses() throws Exception {
+    // template.yaml grants the role read on manifests and write on reports under these folders.
+    String template = java.nio.file.Files.readString(java.nio.file.Path.of("../template.yaml"));
+    assertThat(template)
+        .contains("${BackfillJobBucket.Arn}/" + BatchBackfill.MANIFEST_FOLDER + "*")
+        .contains("${BackfillJobBucket.Arn}/" + BatchBackfill.REPORT_PREFIX + "/*");
+  }
 }

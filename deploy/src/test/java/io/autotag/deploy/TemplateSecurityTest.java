@@ -65,21 +65,27 @@ class TemplateSecurityTest {
 
   @Test
   void bucketRefusesRequestsWithoutTls() {
+    // Every bucket of the stack (the upload bucket, the backfill job bucket) has one policy.
     List<String> policies = template.ofType("AWS::S3::BucketPolicy");
-    assertThat(policies).hasSize(1);
-    Map<String, Object> properties = template.properties(policies.get(0));
-    assertThat(properties.get("Bucket")).isEqualTo(ref("UploadBucket"));
-    Map<String, Object> deny =
-        list(map(properties.get("PolicyDocument")).get("Statement")).stream()
-            .map(CfnTemplate::map)
-            .filter(s -> "Deny".equals(s.get("Effect")))
-            .findFirst()
-            .orElseThrow();
-    assertThat(deny.get("Principal")).isEqualTo("*");
-    assertThat(deny.get("Action")).isEqualTo("s3:*");
-    assertThat(list(deny.get("Resource"))).hasSize(2); // the bucket and its objects
-    assertThat(deny.get("Condition"))
-        .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    assertThat(policies.stream().map(p -> template.properties(p).get("Bucket")).toList())
+        .containsExactlyInAnyOrderElementsOf(
+            template.ofType("AWS::S3::Bucket").stream().map(CfnTemplate::ref).toList());
+    assertThat(policies.stream().map(p -> template.properties(p).get("Bucket")))
+        .contains(ref("UploadBucket"));
+    for (String policy : policies) {
+      Map<String, Object> properties = template.properties(policy);
+      Map<String, Object> deny =
+          list(map(properties.get("PolicyDocument")).get("Statement")).stream()
+              .map(CfnTemplate::map)
+              .filter(s -> "Deny".equals(s.get("Effect")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(deny.get("Principal")).isEqualTo("*");
+      assertThat(deny.get("Action")).isEqualTo("s3:*");
+      assertThat(list(deny.get("Resource"))).hasSize(2); // the bucket and its objects
+      assertThat(deny.get("Condition"))
+          .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.net.FetchException;
 import io.autotag.shared.net.FetchedBody;
 import io.autotag.shared.net.SafeUrlFetcher;
@@ -166,8 +167,7 @@ final class ImageResolver {
       throw ApiException.forbidden("bucket-not-allowed", "that S3 bucket is not allowed");
     }
     if (target.capabilities().acceptsS3Reference()) {
-      return new ImageInput.S3Object(
-          bucket, key, Optional.empty(), Optional.empty(), Optional.empty());
+      return ImageInput.S3Object.of(ObjectRef.of(bucket, key));
     }
     return sniffed(s3.read(bucket, key, Optional.empty(), fetcher.policy().maxBytes()));
   }
@@ -178,7 +178,7 @@ final class ImageResolver {
       throw ApiException.unsupportedMediaType(
           "the body is not an image autotag recognises (JPEG, PNG, GIF, BMP, WebP, TIFF)");
     }
-    return new ImageInput.Bytes(data, format);
+    return ImageInput.Bytes.of(data, format.get());
   }
 
   private ApiException inlineTooLarge() {

@@ -16,6 +16,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.config.ConfigurationException;
 import java.nio.charset.StandardCharsets;
@@ -425,13 +426,7 @@ class ApiHandlerTest {
         classifyJson(h, json("image", Map.of("type", "s3", "value", "s3://photos/cats/a b.jpg")));
     assertThat(allowed.path("statusCode").asInt()).isEqualTo(200);
     assertThat(scripted.lastInput())
-        .isEqualTo(
-            new ImageInput.S3Object(
-                "photos",
-                "cats/a b.jpg",
-                java.util.Optional.empty(),
-                java.util.Optional.empty(),
-                java.util.Optional.empty()));
+        .isEqualTo(ImageInput.S3Object.of(ObjectRef.of("photos", "cats/a b.jpg")));
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.autotag.review;
 
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.ObjectGoneException;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.tagging.ObjectTag;
@@ -55,12 +55,8 @@ final class ReviewObjects {
   }
 
   static ObjectRef ref(ReviewMessage message) {
-    return new ObjectRef(
-        message.bucket(),
-        message.key(),
-        Optional.ofNullable(message.versionId()),
-        Optional.ofNullable(message.eTag()),
-        Optional.ofNullable(message.size()));
+    return ObjectRef.of(
+        message.bucket(), message.key(), message.versionId(), message.eTag(), message.size());
   }
 
   State inspect(ReviewMessage message) {

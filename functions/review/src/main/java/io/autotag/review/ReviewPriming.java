@@ -71,7 +71,7 @@ final class ReviewPriming implements Resource {
       throw new UncheckedIOException(e);
     }
     return List.of(
-        router.dispatch(request("GET", "/review/")).status(),
+        router.dispatch(request("GET", "/review")).status(),
         router.dispatch(request("GET", "/review/config.json")).status(),
         router.dispatch(request("POST", "/review/api/claim")).status());
   }

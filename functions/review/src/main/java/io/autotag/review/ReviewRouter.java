@@ -27,8 +27,14 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Failures become a stable JSON error body ({@code {"error": {"code", "message", "requestId"}}});
  * internal exception text goes to the log only.
  *
+ * <p>The page is {@code /review} itself (no trailing slash: an HTTP API route cannot end in one;
+ * {@code /review/} redirects there), so it refers to its files as {@code review/app.js} and so on.
+ * Every path has at most three segments, one of them literal, so API Gateway prefers these routes
+ * to the classification API's {@code /{dataset}/{version}}.
+ *
  * <pre>
- * GET  /review/                 the page (index.html, app.js, app.css, icon.svg)
+ * GET  /review                  the page
+ * GET  /review/{file}           its files: app.js, app.css, icon.svg
  * GET  /review/config.json      how the page signs in, lease and undo times
  * GET  /review/api/me           who the credentials belong to
  * POST /review/api/claim        {"count": 1..10}: the next items, leased to this reviewer
@@ -110,7 +116,11 @@ final class ReviewRouter {
     String path = request.path();
     if (path.equals(BASE)) {
       requireMethod(request, "GET");
-      return ReviewResponse.redirect(BASE + "/");
+      return page.serve("", request.header("if-none-match")).orElseThrow(ReviewRouter::notFound);
+    }
+    if (path.equals(BASE + "/")) {
+      requireMethod(request, "GET");
+      return ReviewResponse.redirect(BASE);
     }
     if (path.startsWith(API)) {
       return api(request, path.substring(API.length()));
@@ -121,8 +131,7 @@ final class ReviewRouter {
       if (name.equals("config.json")) {
         return json(200, pageConfig());
       }
-      return page.serve(name.equals("index.html") ? "" : name, request.header("if-none-match"))
-          .orElseThrow(ReviewRouter::notFound);
+      return page.serve(name, request.header("if-none-match")).orElseThrow(ReviewRouter::notFound);
     }
     throw notFound();
   }

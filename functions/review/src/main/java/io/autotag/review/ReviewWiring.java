@@ -95,8 +95,14 @@ public final class ReviewWiring implements AutoCloseable {
     return create(env, AwsClients::create, Clock.systemUTC());
   }
 
-  /** Wiring with explicit AWS clients and clock, for tests and the local stack. */
+  /** Wiring with explicit AWS clients, for the local stack in cli/. */
   public static ReviewWiring create(
+      Map<String, String> env, Function<AwsSettings, AwsClients> awsFactory) {
+    return create(env, awsFactory, Clock.systemUTC());
+  }
+
+  /** Wiring with explicit AWS clients and clock, for tests. */
+  static ReviewWiring create(
       Map<String, String> env, Function<AwsSettings, AwsClients> awsFactory, Clock clock) {
     Settings settings = Settings.of(env);
     ReviewConfig config = ReviewConfig.from(settings);

@@ -47,6 +47,9 @@ final class StaticPage {
 
   /** The file at {@code name} ({@code ""} is the page itself), or empty. */
   Optional<ReviewResponse> serve(String name, Optional<String> ifNoneMatch) {
+    if (name.equals("index.html")) {
+      return Optional.empty(); // the page is at /review itself
+    }
     File file = files.get(name.isEmpty() ? "index.html" : name);
     if (file == null) {
       return Optional.empty();

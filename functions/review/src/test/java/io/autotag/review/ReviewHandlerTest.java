@@ -73,16 +73,17 @@ class ReviewHandlerTest {
   @Test
   void everyPageFileIsThereAndRevalidates() {
     ReviewHandler handler = handler();
-    for (String name : new String[] {"app.js", "app.css", "icon.svg", "index.html"}) {
-      Response file = get(handler, "/review/" + name, Map.of());
-      assertThat(file.status()).as(name).isEqualTo(200);
+    for (String path :
+        new String[] {"/review/app.js", "/review/app.css", "/review/icon.svg", "/review"}) {
+      Response file = get(handler, path, Map.of());
+      assertThat(file.status()).as(path).isEqualTo(200);
       String eTag = file.headers().path("etag").asText();
-      assertThat(get(handler, "/review/" + name, Map.of("if-none-match", eTag)).status())
-          .isEqualTo(304);
+      assertThat(get(handler, path, Map.of("if-none-match", eTag)).status()).isEqualTo(304);
     }
-    assertThat(get(handler, "/review", Map.of()).status()).isEqualTo(308);
-    assertThat(get(handler, "/review", Map.of()).headers().path("location").asText())
-        .isEqualTo("/review/");
+    assertThat(get(handler, "/review/", Map.of()).status()).isEqualTo(308);
+    assertThat(get(handler, "/review/", Map.of()).headers().path("location").asText())
+        .isEqualTo("/review");
+    assertThat(get(handler, "/review/index.html", Map.of()).status()).isEqualTo(404);
     assertThat(get(handler, "/review/../pom.xml", Map.of()).status()).isEqualTo(404);
     assertThat(get(handler, "/review/missing.js", Map.of()).code()).isEqualTo("not-found");
     assertThat(get(handler, "/elsewhere", Map.of()).status()).isEqualTo(404);

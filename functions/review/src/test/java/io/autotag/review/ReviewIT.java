@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.review.TestReview.Client;
 import io.autotag.review.TestReview.Response;
 import io.autotag.shared.classify.Label;
-import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.Outcome;
 import io.autotag.shared.pipeline.PipelineSettings;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
 import io.autotag.shared.review.Feedback;
-import io.autotag.shared.review.ReviewQueue;
+import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.FakeClassifier;
@@ -34,7 +34,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,7 +105,7 @@ class ReviewIT {
             new S3Objects(aws.clients().s3(), aws.clients().s3Presigner()),
             classifier,
             SCHEMA,
-            new ReviewQueue(aws.clients().sqs(), queueUrl, JSON),
+            new SqsReviewQueue(aws.clients().sqs(), queueUrl, JSON),
             new PipelineSettings(0.5, 4, PipelineSettings.DEFAULT_MAX_OBJECT_BYTES, false, null),
             Clock.systemUTC());
   }
@@ -618,7 +617,7 @@ class ReviewIT {
     String standard = aws.createQueue("review-standard-" + (++queues));
     start(standard);
     ObjectRef ref = upload(BUCKET, "twin.jpg", Map.of());
-    ReviewQueue sender = new ReviewQueue(aws.clients().sqs(), standard, JSON);
+    SqsReviewQueue sender = new SqsReviewQueue(aws.clients().sqs(), standard, JSON);
     sender.sendAll(List.of(message(ref)));
     sender.sendAll(List.of(message(ref)));
     tagReview(ref);
@@ -633,7 +632,7 @@ class ReviewIT {
   void itemTheTaggerHasNotTaggedYetWaits() {
     ObjectRef ref = upload(BUCKET, "in-progress.jpg", Map.of());
     // The message is out but the tagger's tag write has not happened yet.
-    new ReviewQueue(aws.clients().sqs(), queueUrl, JSON).sendAll(List.of(message(ref)));
+    new SqsReviewQueue(aws.clients().sqs(), queueUrl, JSON).sendAll(List.of(message(ref)));
 
     Response claim = alice.post("/review/api/claim", Map.of("count", 1));
 
@@ -723,12 +722,7 @@ class ReviewIT {
             .putObject(
                 b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
                 RequestBody.fromBytes(body));
-    return new ObjectRef(
-        bucket,
-        key,
-        Optional.ofNullable(put.versionId()),
-        Optional.ofNullable(put.eTag()),
-        Optional.of((long) body.length));
+    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
   }
 
   /** The real tagger: tags the object {@code review} and queues its message. */

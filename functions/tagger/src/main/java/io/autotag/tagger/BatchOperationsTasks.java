@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.BatchReport;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.S3EventKeys;
 import io.autotag.shared.pipeline.TaggingPipeline;
@@ -155,7 +155,7 @@ final class BatchOperationsTasks {
     Optional<String> versionId =
         version == null || version.isNull() ? Optional.empty() : Optional.of(version.asText());
     return new ObjectTask(
-        taskId, new ObjectRef(bucket.get(), key, versionId, Optional.empty(), Optional.empty()));
+        taskId, ObjectRef.of(bucket.get(), key, versionId.orElse(null), null, null));
   }
 
   /**

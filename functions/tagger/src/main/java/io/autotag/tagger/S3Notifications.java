@@ -1,11 +1,10 @@
 package io.autotag.tagger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.S3EventKeys;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads S3 event notifications (the JSON S3 sends to Lambda directly or as an SQS message body)
@@ -66,16 +65,17 @@ final class S3Notifications {
     }
     JsonNode object = s3.path("object");
     JsonNode size = object.path("size");
-    return new ObjectRef(
+    return ObjectRef.of(
         bucket,
         key,
         text(object, "versionId"),
         text(object, "eTag"),
-        size.canConvertToLong() ? Optional.of(size.asLong()) : Optional.empty());
+        size.canConvertToLong() ? Long.valueOf(size.asLong()) : null);
   }
 
-  private static Optional<String> text(JsonNode node, String field) {
+  /** The field's text, or {@code null} when the record leaves it out. */
+  private static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
-    return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+    return value == null || value.isNull() ? null : value.asText();
   }
 }

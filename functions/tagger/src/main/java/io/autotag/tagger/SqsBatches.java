@@ -4,15 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.BatchReport;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.Outcome;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,8 @@ final class SqsBatches {
   /** Returns the {@code SQSBatchResponse} JSON. */
   ObjectNode handle(JsonNode records) {
     Set<String> failures = new LinkedHashSet<>();
-    List<String> owners = new ArrayList<>();
+    // Which message named each item (by identity: two messages may name the same object).
+    Map<WorkItem, String> messageOf = new IdentityHashMap<>();
     List<WorkItem> items = new ArrayList<>();
     for (JsonNode message : records) {
       String messageId = message.path("messageId").asText();
@@ -55,8 +58,9 @@ final class SqsBatches {
           continue;
         }
         for (ObjectRef ref : S3Notifications.createdObjects(notification)) {
-          owners.add(messageId);
-          items.add(new WorkItem(ref, lastAttempt));
+          WorkItem item = new WorkItem(ref, lastAttempt);
+          messageOf.put(item, messageId);
+          items.add(item);
         }
       } catch (JsonProcessingException | S3Notifications.MalformedEventException e) {
         log.atError()
@@ -68,11 +72,9 @@ final class SqsBatches {
       }
     }
     List<ObjectResult> results = pipeline.process(items);
-    for (int i = 0; i < results.size(); i++) {
-      if (results.get(i).outcome() == Outcome.RETRY) {
-        failures.add(owners.get(i));
-      }
-    }
+    results.stream()
+        .filter(result -> result.outcome() == Outcome.RETRY)
+        .forEach(result -> failures.add(messageOf.get(result.item())));
     log.atInfo()
         .addKeyValue("report", BatchReport.of(results))
         .addKeyValue("failedMessages", failures.size())

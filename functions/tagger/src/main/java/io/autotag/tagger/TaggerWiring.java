@@ -8,7 +8,7 @@ import io.autotag.shared.config.Settings;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.provider.ProviderRegistry;
-import io.autotag.shared.review.ReviewQueue;
+import io.autotag.shared.review.SqsReviewQueue;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,7 +41,7 @@ public final class TaggerWiring implements AutoCloseable {
             new S3Objects(aws.s3(), aws.s3Presigner()),
             classifier,
             config.schema(),
-            new ReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
+            new SqsReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
             config.pipeline(),
             clock);
     this.priming = config.priming() ? new Priming(classifier, json) : null;

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
-import io.autotag.shared.pipeline.ObjectRef;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.Outcome;
+import io.autotag.shared.pipeline.WorkItem;
 import io.autotag.tagger.BatchOperationsTasks.MalformedTask;
 import io.autotag.tagger.BatchOperationsTasks.ObjectTask;
 import io.autotag.tagger.BatchOperationsTasks.ResultCode;
 import io.autotag.tagger.BatchOperationsTasks.TaskResult;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -30,8 +30,7 @@ class BatchOperationsTasksTest {
         error instanceof ClassificationException c
             ? c.reason().code()
             : error.getClass().getSimpleName();
-    return BatchOperationsTasks.result(
-        "t", new ObjectResult(REF, Outcome.RETRY, detail, Optional.of(error)));
+    return BatchOperationsTasks.result("t", ObjectResult.retry(WorkItem.of(REF), detail, error));
   }
 
   static S3Exception s3Error(int status, String code) {
@@ -80,12 +79,12 @@ class BatchOperationsTasksTest {
   void settledOutcomesSucceedWithTheOutcomeAsResultString() {
     assertThat(
             BatchOperationsTasks.result(
-                    "t", new ObjectResult(REF, Outcome.SKIPPED, "too-large", Optional.empty()))
+                    "t", ObjectResult.of(WorkItem.of(REF), Outcome.SKIPPED, "too-large"))
                 .resultString())
         .isEqualTo("skipped:too-large");
     assertThat(
             BatchOperationsTasks.result(
-                    "t", new ObjectResult(REF, Outcome.REVIEW, "no-tag-slots", Optional.empty()))
+                    "t", ObjectResult.of(WorkItem.of(REF), Outcome.REVIEW, "no-tag-slots"))
                 .resultString())
         .isEqualTo("review:no-tag-slots");
   }

@@ -67,7 +67,7 @@ public final class Downscaler {
     if (data.length <= maxBytes) {
       return image;
     }
-    DecodedImage decoded = decoder.decode(data, decodeSide, decodeSide);
+    DecodedImage decoded = decoder.decode(image, decodeSide, decodeSide);
     BufferedImage rgb =
         new BufferedImage(decoded.width(), decoded.height(), BufferedImage.TYPE_INT_RGB);
     rgb.setRGB(0, 0, decoded.width(), decoded.height(), decoded.rgb(), 0, decoded.width());
@@ -80,7 +80,7 @@ public final class Downscaler {
       int height = Math.max(1, (int) Math.round(rgb.getHeight() * scale));
       byte[] jpeg = encodeJpeg(scale >= 1.0 ? rgb : resize(rgb, width, height));
       if (jpeg.length <= maxBytes) {
-        return new ImageInput.Bytes(jpeg, Optional.of(ImageFormat.JPEG));
+        return ImageInput.Bytes.of(jpeg, ImageFormat.JPEG);
       }
       if (Math.min(width, height) <= MIN_SIDE) {
         break;

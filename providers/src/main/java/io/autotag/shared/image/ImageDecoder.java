@@ -6,6 +6,7 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ImageSize;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
@@ -116,10 +117,25 @@ public final class ImageDecoder {
    */
   public DecodedImage decode(byte[] data, int minWidth, int minHeight)
       throws ClassificationException {
+    return decode(data, null, minWidth, minHeight);
+  }
+
+  /**
+   * The same for an input whose format was recognised when it was read: its magic bytes are not
+   * looked at again.
+   */
+  public DecodedImage decode(ImageInput.Bytes image, int minWidth, int minHeight)
+      throws ClassificationException {
+    return decode(image.data(), image.format().orElse(null), minWidth, minHeight);
+  }
+
+  /** {@code known}: the format recognised earlier, or {@code null} to recognise it here. */
+  private DecodedImage decode(byte[] data, ImageFormat known, int minWidth, int minHeight)
+      throws ClassificationException {
     if (data.length == 0) {
       throw new ClassificationException(FailureReason.EMPTY, "the image has no bytes");
     }
-    Optional<ImageFormat> sniffed = ImageFormat.sniff(data);
+    Optional<ImageFormat> sniffed = known != null ? Optional.of(known) : ImageFormat.sniff(data);
     if (sniffed.isEmpty()) {
       throw new ClassificationException(
           FailureReason.UNSUPPORTED_TYPE, "not an image: unrecognised file signature");

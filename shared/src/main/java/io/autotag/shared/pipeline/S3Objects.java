@@ -1,6 +1,7 @@
 package io.autotag.shared.pipeline;
 
 import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.tagging.ObjectTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,12 +19,11 @@ import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * The three S3 calls the pipeline makes per object: read the tag set, read the bytes (or only their
- * first bytes), write the tag set. Every call names the version when there is one. Reads report the
- * eTag of what they actually read, so the tags record the content that was classified even when an
- * unversioned object was overwritten after its event.
+ * The {@link ObjectStore} on S3: {@code GetObjectTagging}, {@code GetObject} (a range of the first
+ * bytes, or the whole object), {@code PutObjectTagging}, and presigned {@code GetObject} URLs. A
+ * 404 other than {@code NoSuchBucket} means the object (version) is gone.
  */
-public final class S3Objects {
+public final class S3Objects implements ObjectStore {
 
   private final S3Client s3;
   private final S3Presigner presigner;
@@ -34,10 +33,7 @@ public final class S3Objects {
     this.presigner = presigner;
   }
 
-  /**
-   * A URL that reads this object version for {@code validity}, signed locally (no call). It is a
-   * credential while it lives: only ever hand it to the configured provider, never log it.
-   */
+  @Override
   public URI presignedUrl(ObjectRef ref, Duration validity) {
     try {
       return presigner
@@ -50,7 +46,7 @@ public final class S3Objects {
     }
   }
 
-  /** The object's current tag set. */
+  @Override
   public List<ObjectTag> tags(ObjectRef ref) throws ObjectGoneException {
     try {
       return s3
@@ -65,7 +61,7 @@ public final class S3Objects {
     }
   }
 
-  /** Replaces the object's tag set. */
+  @Override
   public void writeTags(ObjectRef ref, List<ObjectTag> tags) throws ObjectGoneException {
     List<Tag> tagSet =
         tags.stream().map(t -> Tag.builder().key(t.key()).value(t.value()).build()).toList();
@@ -81,43 +77,33 @@ public final class S3Objects {
     }
   }
 
-  /** The first bytes of an object and the eTag of the content they belong to. */
-  public record Head(byte[] bytes, Optional<String> eTag) {}
-
-  /** The first bytes of the object, enough to recognise its format. */
-  public Head head(ObjectRef ref) throws ObjectGoneException {
+  @Override
+  public Content head(ObjectRef ref) throws ObjectGoneException {
     try {
       var response =
           s3.getObject(
               request(ref).range("bytes=0-" + (ImageFormat.SNIFF_BYTES - 1)).build(),
               ResponseTransformer.toBytes());
-      return new Head(response.asByteArray(), Optional.ofNullable(response.response().eTag()));
+      return Content.of(
+          ref.withETag(response.response().eTag()),
+          ImageFormat.sniff(response.asByteArray()).orElse(null),
+          null);
     } catch (S3Exception e) {
       throw goneOrRethrow(ref, e);
     }
   }
 
-  /**
-   * What {@link #read} found: the sniffed format, the bytes (empty when the format is unknown or
-   * the object is over the limit), the size read or announced, and the eTag of the content.
-   */
-  public record Download(
-      Optional<ImageFormat> format, Optional<byte[]> data, long size, Optional<String> eTag) {}
-
-  /**
-   * Reads the object if its magic bytes say it is an image and it is at most {@code maxBytes} long.
-   * Stops after the first bytes when they are not an image, and after {@code maxBytes + 1} bytes
-   * when the object is bigger, so neither case downloads the whole object.
-   */
-  public Download read(ObjectRef ref, long maxBytes) throws ObjectGoneException {
+  @Override
+  public Content read(ObjectRef ref, long maxBytes) throws ObjectGoneException {
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request(ref).build())) {
-      long size = Optional.ofNullable(in.response().contentLength()).orElse(-1L);
-      Optional<String> eTag = Optional.ofNullable(in.response().eTag());
+      Long announced = in.response().contentLength();
+      long size = announced == null ? -1L : announced;
+      ObjectRef read = ref.withETag(in.response().eTag());
       byte[] head = in.readNBytes(ImageFormat.SNIFF_BYTES);
-      Optional<ImageFormat> format = ImageFormat.sniff(head);
-      if (format.isEmpty() || size > maxBytes) {
+      ImageFormat format = ImageFormat.sniff(head).orElse(null);
+      if (format == null || size > maxBytes) {
         in.abort();
-        return new Download(format, Optional.empty(), Math.max(size, head.length), eTag);
+        return Content.of(read.withSize(Math.max(size, head.length)), format, null);
       }
       int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
       byte[] rest = in.readNBytes(limit - head.length);
@@ -126,9 +112,9 @@ public final class S3Objects {
       System.arraycopy(rest, 0, data, head.length, rest.length);
       if (data.length > maxBytes) {
         in.abort();
-        return new Download(format, Optional.empty(), data.length, eTag);
+        return Content.of(read.withSize(data.length), format, null);
       }
-      return new Download(format, Optional.of(data), data.length, eTag);
+      return Content.of(read.withSize(data.length), format, data);
     } catch (S3Exception e) {
       throw goneOrRethrow(ref, e);
     } catch (IOException e) {

@@ -3,8 +3,8 @@ package io.autotag.shared.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.tagging.ObjectTag;
 import java.net.InetAddress;

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
-import io.autotag.shared.review.ReviewQueue;
+import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.tagging.ObjectTag;
 import io.autotag.shared.tagging.TagMerge;
 import io.autotag.shared.tagging.TagSchema;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -98,7 +98,7 @@ class VerdictIsSettledIT {
             new S3Objects(tagger.s3(), tagger.s3Presigner()),
             classifier,
             SCHEMA,
-            new ReviewQueue(tagger.sqs(), queue, new ObjectMapper()),
+            new SqsReviewQueue(tagger.sqs(), queue, new ObjectMapper()),
             new PipelineSettings(0.5, 4, PipelineSettings.DEFAULT_MAX_OBJECT_BYTES, false, null),
             Clock.fixed(NOW, ZoneOffset.UTC));
   }
@@ -262,12 +262,7 @@ class VerdictIsSettledIT {
             .putObject(
                 b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
                 RequestBody.fromBytes(body));
-    return new ObjectRef(
-        bucket,
-        key,
-        Optional.ofNullable(put.versionId()),
-        Optional.ofNullable(put.eTag()),
-        Optional.of((long) body.length));
+    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
   }
 
   private static Map<String, String> tags(ObjectRef ref) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A scripted classifier: answers a fixed result per image (matched by its bytes), a default answer
@@ -35,6 +36,7 @@ public final class FakeClassifier implements Classifier {
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger primes = new AtomicInteger();
+  private final AtomicReference<ImageInput> lastInput = new AtomicReference<>();
   private volatile Answer defaultAnswer = new Labels(List.of(new Label("cat", 0.9)));
   private volatile Duration latency = Duration.ZERO;
   private volatile ProviderCapabilities capabilities =
@@ -76,6 +78,11 @@ public final class FakeClassifier implements Classifier {
     return primes.get();
   }
 
+  /** What the last call was given. */
+  public ImageInput lastInput() {
+    return lastInput.get();
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -94,6 +101,7 @@ public final class FakeClassifier implements Classifier {
   @Override
   public Classification classify(ImageInput image) throws ClassificationException {
     calls.incrementAndGet();
+    lastInput.set(image);
     if (!latency.isZero()) {
       try {
         Thread.sleep(latency);

@@ -1,5 +1,5 @@
 // autotag review page: plain JavaScript, no framework, nothing loaded from the network.
-// It talks to the review function's JSON routes under ./api/ (relative to /review/), keeps the
+// It talks to the review function's JSON routes under review/api/ (the page is /review), keeps the
 // next photo claimed and preloaded, and holds each verdict back for a few seconds so it can be
 // undone. See functions/review/src/main/java/io/autotag/review/ReviewRouter.java for the routes.
 'use strict';
@@ -46,7 +46,7 @@
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
-      response = await fetch('api/' + path, {
+      response = await fetch('review/api/' + path, {
         method: body === undefined ? 'GET' : 'POST',
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -216,7 +216,7 @@
       item.image.src = item.imageUrl;
       state.queue.push(item);
     }
-    renderStats();
+    refreshStats();
     return result.items.length;
   }
 
@@ -325,6 +325,7 @@
     add('Size', formatBytes(item.size));
     add('Uploaded', formatTime(item.uploadedAt));
     add('Why', reasonText(item.reason, item.threshold));
+    add('Model', item.model);
     if (item.userTags.length > 0) {
       const tags = document.createElement('span');
       for (const tag of item.userTags) {
@@ -335,7 +336,6 @@
       }
       add('Its tags', tags);
     }
-    $('model').textContent = '(' + item.model + ')';
   }
 
   function renderSuggestions(item) {
@@ -371,7 +371,7 @@
       const fill = document.createElement('span');
       fill.style.width = Math.max(2, percent) + '%';
       meter.append(fill);
-      button.append(key, name, pct, meter);
+      button.append(key, name, meter, pct);
       button.addEventListener('click', () => toggle(prediction.label));
       li.append(button);
       list.append(li);
@@ -767,7 +767,7 @@
   async function boot() {
     wire();
     try {
-      state.config = await (await fetch('config.json', {cache: 'no-store'})).json();
+      state.config = await (await fetch('review/config.json', {cache: 'no-store'})).json();
     } catch (e) {
       setOffline(true, 'The review service cannot be reached. Reload the page to try again.');
       return;

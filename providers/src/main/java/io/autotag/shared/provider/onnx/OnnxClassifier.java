@@ -289,7 +289,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
           FailureReason.TOO_LARGE, "image is larger than " + MAX_BYTES + " bytes");
     }
     ModelDescriptor.Input input = descriptor.input();
-    DecodedImage decoded = decoder.decode(bytes.data(), input.width(), input.height());
+    DecodedImage decoded = decoder.decode(bytes, input.width(), input.height());
     double[] confidence = confidences(scores(decoded));
     return new Classification(
         NAME,

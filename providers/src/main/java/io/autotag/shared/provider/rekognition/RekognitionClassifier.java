@@ -117,9 +117,9 @@ public final class RekognitionClassifier implements Classifier {
         yield Image.builder()
             .s3Object(
                 S3Object.builder()
-                    .bucket(s3.bucket())
-                    .name(s3.key())
-                    .version(s3.versionId().orElse(null))
+                    .bucket(s3.object().bucket())
+                    .name(s3.object().key())
+                    .version(s3.object().versionId().orElse(null))
                     .build())
             .build();
       }

@@ -28,7 +28,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,7 +159,7 @@ class EinsteinClassifierIT extends ClassifierContract {
   @Test
   void aUrlIsSentAsSampleLocation() throws Exception {
     URI url = URI.create("https://images.example.com/beach.jpg?X-Amz-Signature=s3cr3t");
-    classifier().classify(new ImageInput.Url(url, Optional.of(ImageFormat.JPEG), Optional.empty()));
+    classifier().classify(ImageInput.Url.of(url, ImageFormat.JPEG, null));
     assertThat(server.forms().getLast().text("sampleLocation")).contains(url.toString());
   }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
-import io.autotag.shared.pipeline.ObjectRef;
 import io.autotag.shared.pipeline.PipelineSettings;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
-import io.autotag.shared.review.ReviewQueue;
+import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.LocalAws;
 import java.io.InputStream;
@@ -56,7 +56,7 @@ class OnnxPipelineIT {
             new S3Objects(aws.clients().s3(), aws.clients().s3Presigner()),
             classifier,
             schema,
-            new ReviewQueue(aws.clients().sqs(), queue, new ObjectMapper()),
+            new SqsReviewQueue(aws.clients().sqs(), queue, new ObjectMapper()),
             pipelineSettings,
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
     try (InputStream in =

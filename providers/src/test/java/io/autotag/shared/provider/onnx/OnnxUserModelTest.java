@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -292,9 +291,7 @@ class OnnxUserModelTest {
     assertReason(
         ImageInput.Bytes.of(java.util.Arrays.copyOf(png, png.length / 2)), FailureReason.CORRUPT);
     assertReason(
-        new ImageInput.Url(
-            URI.create("https://example.com/a.png"), Optional.empty(), Optional.empty()),
-        FailureReason.REJECTED);
+        ImageInput.Url.of(URI.create("https://example.com/a.png")), FailureReason.REJECTED);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.http.ContractServer;
 import io.autotag.shared.provider.http.Retrier;
@@ -25,7 +26,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
@@ -117,12 +117,9 @@ class RekognitionClassifierIT extends ClassifierContract {
   void anS3ObjectGoesByReferenceWithItsVersion() throws Exception {
     classifier()
         .classify(
-            new ImageInput.S3Object(
-                "photos",
-                "2024/cat one.jpg",
-                Optional.of("v3"),
-                Optional.of(ImageFormat.JPEG),
-                Optional.of(12L * 1024 * 1024)));
+            ImageInput.S3Object.of(
+                ObjectRef.of("photos", "2024/cat one.jpg", "v3", null, 12L * 1024 * 1024),
+                ImageFormat.JPEG));
     JsonNode image = server.detectLabelsRequests().getLast().path("Image");
     assertThat(image.has("Bytes")).isFalse();
     assertThat(image.path("S3Object").path("Bucket").asText()).isEqualTo("photos");
@@ -230,12 +227,7 @@ class RekognitionClassifierIT extends ClassifierContract {
         catchThrowableOfType(
             ClassificationException.class,
             () ->
-                classifier()
-                    .classify(
-                        new ImageInput.Url(
-                            URI.create("https://example.com/a.jpg"),
-                            Optional.empty(),
-                            Optional.empty())));
+                classifier().classify(ImageInput.Url.of(URI.create("https://example.com/a.jpg"))));
     assertThat(thrown.reason()).isEqualTo(FailureReason.REJECTED);
     assertThat(server.requests()).isZero();
   }

@@ -12,6 +12,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.http.ContractServer;
 import io.autotag.shared.provider.http.ProviderHttp;
@@ -28,7 +29,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
@@ -149,7 +149,7 @@ class RoboflowClassifierIT extends ClassifierContract {
     URI image =
         URI.create(
             "https://bucket.s3.amazonaws.com/a%20b.jpg?X-Amz-Signature=abc&X-Amz-Expires=60");
-    ImageInput url = new ImageInput.Url(image, Optional.of(ImageFormat.JPEG), Optional.of(1000L));
+    ImageInput url = ImageInput.Url.of(image, ImageFormat.JPEG, 1000L);
     classifier().classify(url);
     extra.put("AUTOTAG_ROBOFLOW_ROUTE", "legacy");
     classifier().classify(url);
@@ -412,11 +412,7 @@ class RoboflowClassifierIT extends ClassifierContract {
     ClassificationException thrown =
         catchThrowableOfType(
             ClassificationException.class,
-            () ->
-                classifier()
-                    .classify(
-                        new ImageInput.S3Object(
-                            "b", "k", Optional.empty(), Optional.empty(), Optional.empty())));
+            () -> classifier().classify(ImageInput.S3Object.of(ObjectRef.of("b", "k"))));
     assertThat(thrown.reason()).isEqualTo(FailureReason.REJECTED);
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** ReviewQueue against ElasticMQ, a real SQS protocol server. */
-class ReviewQueueIT {
+/** SqsReviewQueue against ElasticMQ, a real SQS protocol server. */
+class SqsReviewQueueIT {
 
   private static LocalAws aws;
   private static final ObjectMapper json = new ObjectMapper();
@@ -55,7 +55,7 @@ class ReviewQueueIT {
     }
 
     Map<Integer, String> failed =
-        new ReviewQueue(aws.clients().sqs(), queue, json).sendAll(messages);
+        new SqsReviewQueue(aws.clients().sqs(), queue, json).sendAll(messages);
 
     assertThat(failed).isEmpty();
     List<Message> received = aws.drain(queue);
@@ -77,7 +77,7 @@ class ReviewQueueIT {
     List<ReviewMessage> messages = List.of(message("a"), huge, message("b"));
 
     Map<Integer, String> failed =
-        new ReviewQueue(aws.clients().sqs(), queue, json).sendAll(messages);
+        new SqsReviewQueue(aws.clients().sqs(), queue, json).sendAll(messages);
 
     assertThat(failed).containsKey(1);
     List<String> keys =
@@ -97,7 +97,8 @@ class ReviewQueueIT {
     String queue = aws.createQueue("review-escaped");
 
     Map<Integer, String> failed =
-        new ReviewQueue(aws.clients().sqs(), queue, json).sendAll(List.of(message("odd\uFFFFkey")));
+        new SqsReviewQueue(aws.clients().sqs(), queue, json)
+            .sendAll(List.of(message("odd\uFFFFkey")));
 
     assertThat(failed).isEmpty();
     assertThat(json.readTree(aws.drain(queue).getFirst().body()).get("key").asText())
@@ -118,7 +119,7 @@ class ReviewQueueIT {
                                     .FIFO_QUEUE,
                                 "true")))
             .queueUrl();
-    ReviewQueue reviews = new ReviewQueue(aws.clients().sqs(), queue, json);
+    ReviewQueue reviews = new SqsReviewQueue(aws.clients().sqs(), queue, json);
 
     assertThat(reviews.sendAll(List.of(message("same"), message("other")))).isEmpty();
     assertThat(reviews.sendAll(List.of(message("same")))).isEmpty();
