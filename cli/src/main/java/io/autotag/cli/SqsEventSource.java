@@ -3,8 +3,8 @@ package io.autotag.cli;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -161,22 +161,7 @@ final class SqsEventSource implements AutoCloseable {
 
   /** The {@code SQSEvent} JSON Lambda sends for these messages. */
   ObjectNode event(List<Message> messages) {
-    ObjectNode event = json.createObjectNode();
-    ArrayNode records = event.putArray("Records");
-    for (Message message : messages) {
-      ObjectNode record = records.addObject();
-      record.put("messageId", message.messageId());
-      record.put("receiptHandle", message.receiptHandle());
-      record.put("body", message.body());
-      ObjectNode attributes = record.putObject("attributes");
-      message.attributesAsStrings().forEach(attributes::put);
-      record.putObject("messageAttributes");
-      record.put("md5OfBody", message.md5OfBody());
-      record.put("eventSource", "aws:sqs");
-      record.put("eventSourceARN", queueArn);
-      record.put("awsRegion", region);
-    }
-    return event;
+    return LambdaEvents.sqs(json, messages, queueArn, region);
   }
 
   private static void pause() {

@@ -19,6 +19,7 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The handler, driven with the sample events in {@code events/} and with built events. */
 class ApiHandlerTest {
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(env(), scripted);
 
   private static String json(Object... pairs) {
@@ -452,7 +453,7 @@ class ApiHandlerTest {
 
   @Test
   void compatibleRoutesFollowTheModelMap() {
-    ScriptedClassifier other = new ScriptedClassifier("other").labels(new Label("beach", 0.98));
+    FakeClassifier other = TestApi.scripted("other").defaultAnswer(new Label("beach", 0.98));
     String models =
         "{\"roboflow/beaches/2\": \"other\","
             + " \"einstein/GeneralImageClassifier\": {\"provider\": \"other\", \"multiLabel\": false}}";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,7 +57,7 @@ class ApiKeysFromSsmIT {
 
   @Test
   void readsTheHashesOnFirstUseOnlyAndNeverWhilePriming() {
-    ScriptedClassifier classifier = new ScriptedClassifier("scripted");
+    FakeClassifier classifier = TestApi.scripted("scripted");
     ApiWiring wiring =
         TestApi.wiring(
             TestApi.env(

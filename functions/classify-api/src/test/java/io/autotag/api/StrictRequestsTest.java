@@ -9,6 +9,7 @@ import static io.autotag.api.TestApi.withKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class StrictRequestsTest {
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(env(), scripted);
 
   private static final String IMAGE =

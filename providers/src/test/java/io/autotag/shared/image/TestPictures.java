@@ -1,5 +1,6 @@
 package io.autotag.shared.image;
 
+import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import javax.imageio.ImageIO;
 
 /** Pictures for decoder tests, made in the test with ImageIO or read from test resources. */
 final class TestPictures {
@@ -32,15 +32,7 @@ final class TestPictures {
   }
 
   static byte[] encode(BufferedImage image, String format) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no writer for " + format);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return TestImages.encode(image, format);
   }
 
   static byte[] resource(String name) {

@@ -21,7 +21,6 @@ import io.autotag.shared.secrets.Secrets;
 import io.autotag.shared.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
@@ -91,15 +91,8 @@ class RoboflowClassifierIT extends ClassifierContract {
   }
 
   @Override
-  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
-    server.answer(labels, multiLabel);
-    return true;
-  }
-
-  @Override
-  protected boolean scriptFailure(ScriptedFailure failure) {
-    server.fail(ContractServer.Failure.valueOf(failure.name()));
-    return true;
+  protected Optional<ContractServer> server() {
+    return Optional.of(server);
   }
 
   @Override
@@ -373,7 +366,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void anImageAboveTheLimitIsDownscaledToAJpegThatFits() throws Exception {
-    byte[] big = noisePng(900, 600);
+    byte[] big = TestImages.noise(900, 600, "png");
     long limit = big.length / 4;
     Classification result =
         classifier(Map.of("AUTOTAG_ROBOFLOW_MAX_BYTES", Long.toString(limit)))
@@ -421,19 +414,6 @@ class RoboflowClassifierIT extends ClassifierContract {
         catchThrowableOfType(ClassificationException.class, () -> classifier.classify(image()));
     assertThat(thrown).as("expected a ClassificationException").isNotNull();
     return thrown;
-  }
-
-  static byte[] noisePng(int width, int height) throws Exception {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(42);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt(0xFFFFFF));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 
   static List<Label> labels(String... nameConfidence) {
