@@ -123,8 +123,30 @@ class SamLocalTemplateTest {
                 "ApiUsesIam",
                 List.of(Map.of("sigv4", List.of())),
                 CfnTemplate.ref("AWS::NoValue")));
+    Map<String, Object> reviewerOnly =
+        Map.of(
+            "Fn::If",
+            List.of(
+                "ReviewUsesCognito",
+                List.of(Map.of("reviewerJwt", List.of())),
+                CfnTemplate.ref("AWS::NoValue")));
     for (Route route : httpApiRoutes(template)) {
       if (route.key().equals("GET /health")) {
+        continue;
+      }
+      if (route.function().equals("ReviewFunction")) {
+        // The reviewer page and its files are public (no data in them); its API routes need a
+        // reviewer: the JWT authorizer in cognito mode, the function's key check otherwise.
+        Object operation =
+            map(
+                map(paths.get(route.path()))
+                    .get(route.method().toLowerCase(java.util.Locale.ROOT)));
+        Object security = map(operation).get("security");
+        if (route.path().startsWith("/review/api/")) {
+          assertThat(security).as(route.key()).isEqualTo(reviewerOnly);
+        } else {
+          assertThat(security).as(route.key()).isNull();
+        }
         continue;
       }
       Object auth = route.properties().get("Auth");
