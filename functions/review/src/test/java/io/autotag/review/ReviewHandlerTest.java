@@ -240,10 +240,8 @@ class ReviewHandlerTest {
   @Test
   void primingTouchesNoAwsAndNoSecret() {
     ReviewHandler handler = handler("AUTOTAG_REVIEW_TOKEN_KEY", "ssm:/autotag/not-there");
-    ReviewPriming priming = new ReviewPriming(wiring.router(), wiring.json());
-
     // Page, configuration, and an API call that stops at the missing credentials.
-    assertThat(priming.prime()).containsExactly(200, 200, 401);
+    assertThat(wiring.primingRequests()).containsExactly(200, 200, 401);
     assertThat(handler).isNotNull();
   }
 
