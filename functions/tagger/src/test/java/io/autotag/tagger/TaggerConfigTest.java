@@ -67,7 +67,9 @@ class TaggerConfigTest {
             Settings.of(
                 Map.of("AWS_REGION", "eu-west-1", "AUTOTAG_REVIEW_QUEUE_URL", "https://q")));
 
-    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.5);
+    // Chosen for the embedded model's calibrated confidence (model/MODEL_CARD.md, Quality).
+    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.75);
+    assertThat(config.schema().labelThreshold()).isEqualTo(0.65);
     assertThat(config.pipeline().concurrency()).isEqualTo(8);
     assertThat(config.schema().prefix()).isEqualTo("autotag:");
     assertThat(config.aws().s3PathStyle()).isFalse();

@@ -181,7 +181,8 @@ class TaggerIT {
         .containsEntry("autotag:status", "classified")
         .containsEntry("autotag:label", "cat")
         .containsEntry("autotag:confidence", "0.91")
-        .containsEntry("autotag:labels", "cat/dog")
+        .containsEntry(
+            "autotag:labels", "cat") // dog 0.35 is below the default label threshold (0.65)
         .containsEntry("autotag:model", "fake/scripted")
         .containsEntry("autotag:etag", "2224d56de21ef39bd00e7b969a0646e2");
     assertThat(json.readTree(output).get("classified").asInt()).isEqualTo(1);
@@ -305,7 +306,7 @@ class TaggerIT {
     assertThat(review.get("size").asLong()).isEqualTo(sample.length);
     assertThat(review.get("contentType").asText()).isEqualTo("image/jpeg");
     assertThat(review.get("provider").asText()).isEqualTo("fake");
-    assertThat(review.get("threshold").asDouble()).isEqualTo(0.5);
+    assertThat(review.get("threshold").asDouble()).isEqualTo(0.75);
     assertThat(review.get("reason").asText()).isEqualTo("low-confidence");
     assertThat(review.get("time").asText()).isEqualTo("2026-11-22T10:00:00Z");
     assertThat(review.get("predictions").get(0).get("label").asText()).isEqualTo("cat");

@@ -147,6 +147,61 @@ class OnnxUserModelTest {
   }
 
   @Test
+  void aCalibrationInTheDescriptorTurnsScoresIntoItsConfidences(@TempDir Path dir)
+      throws Exception {
+    Path model = copyFixture(dir);
+    Path calibrated = dir.resolve("calibrated.json");
+    String json = Files.readString(dir.resolve("model.json"));
+    Files.writeString(
+        calibrated,
+        json.substring(0, json.lastIndexOf('}'))
+            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": -3.0},"
+            + " \"classes\": {\"green\": {\"a\": 0.5, \"b\": 0.0}}}}");
+    Classification raw = classifier.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
+
+    OnnxClassifier withCalibration =
+        build(
+            Map.of(
+                OnnxSettings.MODEL,
+                model.toString(),
+                OnnxSettings.DESCRIPTOR,
+                "file:" + calibrated));
+    try {
+      Classification c = withCalibration.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
+
+      Calibration expected = withCalibration.descriptor().calibration();
+      for (Label label : raw.labels()) {
+        assertThat(c.labels())
+            .filteredOn(l -> l.name().equals(label.name()))
+            .singleElement()
+            .extracting(Label::confidence)
+            .isEqualTo(expected.confidence(label.name(), label.confidence()));
+      }
+      assertThat(c.topConfidence()).isLessThan(raw.topConfidence());
+    } finally {
+      withCalibration.close();
+    }
+  }
+
+  @Test
+  void aCalibrationForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
+      throws Exception {
+    Path model = copyFixture(dir);
+    String json = Files.readString(dir.resolve("model.json"));
+    Files.writeString(
+        dir.resolve("model.json"),
+        json.substring(0, json.lastIndexOf('}'))
+            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
+            + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}}");
+
+    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
+        .singleElement()
+        .asString()
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("not in the labels: purple");
+  }
+
+  @Test
   void labelsThatDoNotMatchTheModelAreAConfigurationProblem(@TempDir Path dir) throws Exception {
     Path model = copyFixture(dir);
     Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\npurple\n");
