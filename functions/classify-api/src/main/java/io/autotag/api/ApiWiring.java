@@ -3,15 +3,20 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.net.SafeUrlFetcher;
+import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Builds the API function once per process from its environment: AWS clients, the classifiers for
@@ -28,7 +33,7 @@ public final class ApiWiring implements AutoCloseable {
   private final ApiEvents events;
   private final Router router;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final ApiPriming priming;
+  private final SnapStartPriming priming;
   private final ModelRoutes models;
 
   private ApiWiring(
@@ -55,10 +60,40 @@ public final class ApiWiring implements AutoCloseable {
             new EinsteinRoutes(models, images, json),
             json);
     this.priming =
-        config.priming() ? new ApiPriming(router, models.defaultTarget().classifier()) : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
-    }
+        config.priming()
+            ? SnapStartPriming.register(
+                this::primingRequests, models.defaultTarget().classifier(), S3Client.class)
+            : null;
+  }
+
+  /**
+   * The API's own priming paths: event routing, JSON, base64 and the error responses, with requests
+   * that every authentication mode stops before a key hash, a provider or S3 is touched (no key:
+   * 401 in the api-key and IAM modes; with no authentication, an image that is not one: 415), and
+   * header-only image decoding. Returns the statuses, for tests.
+   */
+  List<Integer> primingRequests() {
+    byte[] notAnImage =
+        "{\"image\":{\"type\":\"base64\",\"value\":\"AAAA\"}}".getBytes(StandardCharsets.UTF_8);
+    List<Integer> statuses =
+        List.of(
+            router.dispatch(primingRequest("GET", "/health", Map.of(), new byte[0])).status(),
+            router
+                .dispatch(
+                    primingRequest(
+                        "POST",
+                        "/classify",
+                        Map.of("content-type", "application/json"),
+                        notAnImage))
+                .status());
+    ImageDimensions.read(PrimingImage.png());
+    return statuses;
+  }
+
+  private static ApiRequest primingRequest(
+      String method, String path, Map<String, String> headers, byte[] body) {
+    return new ApiRequest(
+        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, Optional.empty());
   }
 
   /** The production wiring: default credentials chain and the built-in providers. */
@@ -124,7 +159,7 @@ public final class ApiWiring implements AutoCloseable {
     return router;
   }
 
-  ApiPriming priming() {
+  SnapStartPriming priming() {
     return priming;
   }
 
