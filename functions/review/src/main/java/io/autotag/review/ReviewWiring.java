@@ -10,6 +10,7 @@ import io.autotag.shared.review.Feedback;
 import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
+import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,7 +154,7 @@ public final class ReviewWiring implements AutoCloseable {
   private static String literal(Secret secret) {
     try {
       return secret.value();
-    } catch (io.autotag.shared.secrets.SecretException e) {
+    } catch (SecretException e) {
       throw new IllegalStateException("a literal secret cannot fail", e);
     }
   }

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ class Coco80ModelTest {
 
   private static void checkAgainst(JsonNode record, float[] heatmap) {
     float[] scores = new float[CLASSES];
-    java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+    Arrays.fill(scores, Float.NEGATIVE_INFINITY);
     for (int cell = 0; cell < GRID * GRID; cell++) {
       for (int k = 0; k < CLASSES; k++) {
         scores[k] = Math.max(scores[k], heatmap[cell * CLASSES + k]);

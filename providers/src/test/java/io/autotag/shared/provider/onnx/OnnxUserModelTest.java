@@ -20,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -288,8 +290,7 @@ class OnnxUserModelTest {
         ImageInput.Bytes.of("just text".getBytes(StandardCharsets.UTF_8)),
         FailureReason.UNSUPPORTED_TYPE);
     byte[] png = TestImages.png(Color.RED);
-    assertReason(
-        ImageInput.Bytes.of(java.util.Arrays.copyOf(png, png.length / 2)), FailureReason.CORRUPT);
+    assertReason(ImageInput.Bytes.of(Arrays.copyOf(png, png.length / 2)), FailureReason.CORRUPT);
     assertReason(
         ImageInput.Url.of(URI.create("https://example.com/a.png")), FailureReason.REJECTED);
   }
@@ -339,7 +340,7 @@ class OnnxUserModelTest {
     return dir.resolve("model.onnx");
   }
 
-  private static org.assertj.core.data.Offset<Double> within() {
-    return org.assertj.core.data.Offset.offset(1e-4);
+  private static Offset<Double> within() {
+    return Offset.offset(1e-4);
   }
 }
