@@ -171,7 +171,7 @@ final class EinsteinTokens {
             .put("access_token", token)
             .put("token_type", "Bearer")
             .put("expires_in", lifetime.toSeconds());
-    return ApiResponse.json(200, Forms.bytes(body)).withHeader("cache-control", "no-store");
+    return ApiResponse.json(200, Forms.jsonBytes(body)).withHeader("cache-control", "no-store");
   }
 
   /**
