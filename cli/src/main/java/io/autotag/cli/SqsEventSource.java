@@ -3,8 +3,8 @@ package io.autotag.cli;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +121,7 @@ final class SqsEventSource implements AutoCloseable {
     Set<String> failed = new HashSet<>();
     try {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      String requestId = java.util.UUID.randomUUID().toString();
+      String requestId = UUID.randomUUID().toString();
       handler.handleRequest(
           new ByteArrayInputStream(json.writeValueAsBytes(event(messages))),
           output,
@@ -161,22 +162,7 @@ final class SqsEventSource implements AutoCloseable {
 
   /** The {@code SQSEvent} JSON Lambda sends for these messages. */
   ObjectNode event(List<Message> messages) {
-    ObjectNode event = json.createObjectNode();
-    ArrayNode records = event.putArray("Records");
-    for (Message message : messages) {
-      ObjectNode record = records.addObject();
-      record.put("messageId", message.messageId());
-      record.put("receiptHandle", message.receiptHandle());
-      record.put("body", message.body());
-      ObjectNode attributes = record.putObject("attributes");
-      message.attributesAsStrings().forEach(attributes::put);
-      record.putObject("messageAttributes");
-      record.put("md5OfBody", message.md5OfBody());
-      record.put("eventSource", "aws:sqs");
-      record.put("eventSourceARN", queueArn);
-      record.put("awsRegion", region);
-    }
-    return event;
+    return LambdaEvents.sqs(json, messages, queueArn, region);
   }
 
   private static void pause() {

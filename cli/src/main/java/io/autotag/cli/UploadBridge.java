@@ -3,8 +3,8 @@ package io.autotag.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.shared.classify.ObjectRef;
-import io.autotag.shared.pipeline.S3EventKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,30 +142,16 @@ final class UploadBridge implements AutoCloseable {
 
   /** The S3 event notification for a created object, as S3 writes it to an SQS queue. */
   String notification(S3Object object) {
-    ObjectNode root = json.createObjectNode();
-    ObjectNode record = root.putArray("Records").addObject();
-    record.put("eventVersion", "2.1");
-    record.put("eventSource", "aws:s3");
-    record.put("awsRegion", region);
-    record.put("eventTime", String.valueOf(object.lastModified()));
-    record.put("eventName", "ObjectCreated:Put");
-    record.putObject("userIdentity").put("principalId", "autotag-local");
-    record.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
-    record.putObject("responseElements");
-    ObjectNode s3 = record.putObject("s3");
-    s3.put("s3SchemaVersion", "1.0");
-    s3.put("configurationId", "autotag-local-bridge");
-    ObjectNode bucketNode = s3.putObject("bucket");
-    bucketNode.put("name", bucket);
-    bucketNode.putObject("ownerIdentity").put("principalId", "autotag-local");
-    bucketNode.put("arn", "arn:aws:s3:::" + bucket);
-    ObjectNode objectNode = s3.putObject("object");
-    objectNode.put("key", S3EventKeys.encode(object.key()));
-    objectNode.put("size", object.size());
-    objectNode.put("eTag", ObjectRef.unquote(object.eTag()));
-    objectNode.put("sequencer", String.format(Locale.ROOT, "%016X", ++sequence));
+    ObjectRef created = ObjectRef.of(bucket, object.key(), null, object.eTag(), object.size());
+    ObjectNode event =
+        LambdaEvents.s3ObjectCreated(
+            json,
+            region,
+            created,
+            String.valueOf(object.lastModified()),
+            String.format(Locale.ROOT, "%016X", ++sequence));
     try {
-      return json.writeValueAsString(root);
+      return json.writeValueAsString(event);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -9,19 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
 import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.classify.Classification;
-import io.autotag.shared.classify.ClassificationException;
-import io.autotag.shared.classify.Classifier;
-import io.autotag.shared.classify.ImageFormat;
-import io.autotag.shared.classify.ImageInput;
-import io.autotag.shared.classify.ProviderCapabilities;
-import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.ClassifierFactory;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +36,7 @@ class ApiRoutesTest {
             .filter(r -> r.function().equals("ClassifyApiFunction"))
             .toList();
     assertThat(routes).isNotEmpty();
+    FakeClassifier refuses = new FakeClassifier("refuses");
     try (ApiWiring wiring =
         ApiWiring.create(
             Map.of(
@@ -52,7 +46,7 @@ class ApiRoutesTest {
                 "refuses",
                 "AUTOTAG_API_AUTH",
                 "none"),
-            ProviderRegistry.of(List.of(new Refuses())),
+            ProviderRegistry.of(List.of(ClassifierFactory.returning(refuses))),
             settings ->
                 AwsClients.create(
                     settings,
@@ -66,6 +60,8 @@ class ApiRoutesTest {
             .as(route.key() + " answered " + response)
             .isNotIn(404, 405);
       }
+      // The routes are reached without classifying anything.
+      assertThat(refuses.calls()).isZero();
       // And the check can fail: a path the router does not know.
       assertThat(invoke(handler, "POST", "/no/such/route").path("statusCode").asInt())
           .isEqualTo(404);
@@ -105,25 +101,4 @@ class ApiRoutesTest {
   }
 
   /** A provider that is never asked: the requests carry no image. */
-  private static final class Refuses implements ClassifierFactory, Classifier {
-    @Override
-    public String name() {
-      return "refuses";
-    }
-
-    @Override
-    public Classifier create(Settings settings, AwsClients aws) {
-      return this;
-    }
-
-    @Override
-    public ProviderCapabilities capabilities() {
-      return ProviderCapabilities.bytesOnly(1024 * 1024, EnumSet.allOf(ImageFormat.class));
-    }
-
-    @Override
-    public Classification classify(ImageInput image) throws ClassificationException {
-      throw new AssertionError("the route check sends no image");
-    }
-  }
 }

@@ -65,21 +65,27 @@ class TemplateSecurityTest {
 
   @Test
   void bucketRefusesRequestsWithoutTls() {
+    // Every bucket of the stack (uploads, backfill jobs, review feedback) has one policy.
     List<String> policies = template.ofType("AWS::S3::BucketPolicy");
-    assertThat(policies).hasSize(1);
-    Map<String, Object> properties = template.properties(policies.get(0));
-    assertThat(properties.get("Bucket")).isEqualTo(ref("UploadBucket"));
-    Map<String, Object> deny =
-        list(map(properties.get("PolicyDocument")).get("Statement")).stream()
-            .map(CfnTemplate::map)
-            .filter(s -> "Deny".equals(s.get("Effect")))
-            .findFirst()
-            .orElseThrow();
-    assertThat(deny.get("Principal")).isEqualTo("*");
-    assertThat(deny.get("Action")).isEqualTo("s3:*");
-    assertThat(list(deny.get("Resource"))).hasSize(2); // the bucket and its objects
-    assertThat(deny.get("Condition"))
-        .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    assertThat(policies.stream().map(p -> template.properties(p).get("Bucket")).toList())
+        .containsExactlyInAnyOrderElementsOf(
+            template.ofType("AWS::S3::Bucket").stream().map(CfnTemplate::ref).toList());
+    assertThat(policies.stream().map(p -> template.properties(p).get("Bucket")))
+        .contains(ref("UploadBucket"));
+    for (String policy : policies) {
+      Map<String, Object> properties = template.properties(policy);
+      Map<String, Object> deny =
+          list(map(properties.get("PolicyDocument")).get("Statement")).stream()
+              .map(CfnTemplate::map)
+              .filter(s -> "Deny".equals(s.get("Effect")))
+              .findFirst()
+              .orElseThrow();
+      assertThat(deny.get("Principal")).isEqualTo("*");
+      assertThat(deny.get("Action")).isEqualTo("s3:*");
+      assertThat(list(deny.get("Resource"))).hasSize(2); // the bucket and its objects
+      assertThat(deny.get("Condition"))
+          .isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+    }
   }
 
   @Test
@@ -318,5 +324,50 @@ class TemplateSecurityTest {
       assertThat(properties).as(queue).containsEntry("SqsManagedSseEnabled", true);
       assertThat(properties).as(queue).doesNotContainKey("KmsMasterKeyId");
     }
+  }
+
+  // ---- Human review ----
+
+  @Test
+  void theReviewQueueIsFifoSoTwoCopiesOfAnObjectNeverReachTwoReviewers() {
+    for (String queue : List.of("ReviewQueue", "ReviewDeadLetterQueue")) {
+      assertThat(template.properties(queue)).as(queue).containsEntry("FifoQueue", true);
+      String name =
+          (String) list(map(template.properties(queue).get("QueueName")).get("Fn::Sub")).get(0);
+      assertThat(name).as(queue).endsWith(".fifo");
+    }
+  }
+
+  @Test
+  void theReviewFunctionTouchesOnlyTheReviewQueueTheTagsAndItsFeedbackPrefix() {
+    List<Statement> statements = statements("ReviewFunction");
+    for (Statement statement : statements) {
+      for (String action : statement.actions()) {
+        if (action.startsWith("sqs:")) {
+          assertThat(action)
+              .isIn(
+                  "sqs:ReceiveMessage",
+                  "sqs:ChangeMessageVisibility",
+                  "sqs:DeleteMessage",
+                  "sqs:GetQueueAttributes");
+          assertThat(statement.body().get("Resource"))
+              .isEqualTo(Map.of("Fn::GetAtt", List.of("ReviewQueue", "Arn")));
+        }
+        if (action.equals("s3:PutObject")) {
+          // Feedback only: never an upload, which would invoke the tagger.
+          assertThat(statement.resources()).contains("${FeedbackBucket.Arn}/${FeedbackPrefix}*");
+        }
+        if (action.startsWith("ssm:") || action.startsWith("secretsmanager:")) {
+          assertThat(statement.resources()).doesNotContain("/providers/", "/api/");
+        }
+      }
+    }
+    assertThat(statements)
+        .flatExtracting(Statement::actions)
+        .contains("s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:PutObject")
+        .doesNotContain("s3:DeleteObject", "sqs:SendMessage", "s3:*", "sqs:*");
+    // The reviewer keys' default reference is where only the review function may read.
+    assertThat((String) map(template.parameters().get("ReviewerKeyHashes")).get("Default"))
+        .startsWith("ssm:/autotag/review/");
   }
 }

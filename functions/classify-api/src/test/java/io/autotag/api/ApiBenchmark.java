@@ -3,6 +3,8 @@ package io.autotag.api;
 import io.autotag.local.LocalApiServer;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.testing.FakeClassifier;
+import io.autotag.shared.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +24,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.imageio.ImageIO;
 
 /**
  * Warm {@code POST /classify} latency through the local HTTP front against calling the same
@@ -43,8 +44,7 @@ public final class ApiBenchmark {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
     byte[] image = photo();
-    ScriptedClassifier classifier =
-        new ScriptedClassifier("scripted").latency(Duration.ofMillis(latencyMs));
+    FakeClassifier classifier = TestApi.scripted("scripted").latency(Duration.ofMillis(latencyMs));
     ApiHandler handler = TestApi.handler(TestApi.env(), classifier);
     String body =
         "{\"image\":{\"type\":\"base64\",\"value\":\""
@@ -189,8 +189,6 @@ public final class ApiBenchmark {
             ((x / 3 + noise) & 0xFF) << 16 | ((y / 2 + noise) & 0xFF) << 8 | (noise * 4 & 0xFF));
       }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "jpg", out);
-    return out.toByteArray();
+    return TestImages.encode(image, "jpg");
   }
 }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
@@ -19,16 +20,18 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The handler, driven with the sample events in {@code events/} and with built events. */
 class ApiHandlerTest {
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(env(), scripted);
 
   private static String json(Object... pairs) {
@@ -267,7 +270,7 @@ class ApiHandlerTest {
     var event =
         v2("POST", "/classify", "", Map.of("content-type", "image/png"), TestApi.png(4, 4), true);
     assertThat(invoke(iam, event).path("statusCode").asInt()).isEqualTo(401);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
+    ((ObjectNode) event.path("requestContext"))
         .putObject("authorizer")
         .putObject("iam")
         .put("userArn", "arn:aws:iam::123456789012:user/ci");
@@ -452,7 +455,7 @@ class ApiHandlerTest {
 
   @Test
   void compatibleRoutesFollowTheModelMap() {
-    ScriptedClassifier other = new ScriptedClassifier("other").labels(new Label("beach", 0.98));
+    FakeClassifier other = TestApi.scripted("other").defaultAnswer(new Label("beach", 0.98));
     String models =
         "{\"roboflow/beaches/2\": \"other\","
             + " \"einstein/GeneralImageClassifier\": {\"provider\": \"other\", \"multiLabel\": false}}";
@@ -497,7 +500,7 @@ class ApiHandlerTest {
             "api_key",
             TestApi.KEY,
             "image",
-            java.util.List.of(
+            List.of(
                 Map.of("type", "base64", "value", image),
                 Map.of("type", "base64", "value", image)));
     JsonNode response =
@@ -534,8 +537,7 @@ class ApiHandlerTest {
   @Test
   void namedStagesAreStrippedFromThePath() {
     var event = v2("GET", "/prod/health", "", Map.of(), null, false);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
-        .put("stage", "prod");
+    ((ObjectNode) event.path("requestContext")).put("stage", "prod");
     assertThat(invoke(handler, event).path("statusCode").asInt()).isEqualTo(200);
   }
 

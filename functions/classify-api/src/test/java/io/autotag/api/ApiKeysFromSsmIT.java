@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,14 +57,20 @@ class ApiKeysFromSsmIT {
 
   @Test
   void readsTheHashesOnFirstUseOnlyAndNeverWhilePriming() {
-    ScriptedClassifier classifier = new ScriptedClassifier("scripted");
+    FakeClassifier classifier = TestApi.scripted("scripted");
     ApiWiring wiring =
         TestApi.wiring(
             TestApi.env(
                 "AUTOTAG_API_KEY_HASHES",
                 "ssm:/autotag/api-keys",
                 "AWS_ENDPOINT_URL_SSM",
-                "http://127.0.0.1:" + ssm.getAddress().getPort()),
+                "http://127.0.0.1:" + ssm.getAddress().getPort(),
+                // The Einstein token exchange's secrets are references too: never read while
+                // priming
+                "AUTOTAG_API_EINSTEIN_ACCOUNTS",
+                "ssm:/autotag/api/einstein-accounts",
+                "AUTOTAG_API_EINSTEIN_TOKEN_KEY",
+                "ssm:/autotag/api/einstein-token-key"),
             classifier);
     assertThat(wiring.priming().prime()).isTrue();
     assertThat(classifier.primes()).isEqualTo(1);

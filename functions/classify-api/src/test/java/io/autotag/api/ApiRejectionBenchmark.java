@@ -25,7 +25,7 @@ public final class ApiRejectionBenchmark {
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     byte[] image = ApiBenchmark.photo();
-    ApiHandler handler = TestApi.handler(TestApi.env(), new ScriptedClassifier("scripted"));
+    ApiHandler handler = TestApi.handler(TestApi.env(), TestApi.scripted("scripted"));
     byte[] health = event("GET", Map.of(), null);
     byte[] noKey = event("POST", Map.of("content-type", "image/jpeg"), image);
     byte[] badKey =

@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.testing.CapturedLogs;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailureLoggingIT {
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private CapturedLogs logs;
   private HttpServer slowImages;
 

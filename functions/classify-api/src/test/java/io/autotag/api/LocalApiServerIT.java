@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.autotag.local.LocalApiServer;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalApiServerIT {
 
   private static final byte[] PHOTO = TestApi.jpeg(40, 30);
-  private static final ScriptedClassifier CLASSIFIER = new ScriptedClassifier("scripted");
+  private static final FakeClassifier CLASSIFIER = TestApi.scripted("scripted");
   private static final AtomicInteger INTERNAL_HITS = new AtomicInteger();
 
   private static HttpServer images;

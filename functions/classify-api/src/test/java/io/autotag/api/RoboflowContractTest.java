@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.testing.FakeClassifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ class RoboflowContractTest {
   private static final Map<String, Integer> REFUSED_AFTER_VALIDATION =
       Map.of("null model id", 400, "image value missing", 400);
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(env(), scripted);
 
   private static JsonNode load() {

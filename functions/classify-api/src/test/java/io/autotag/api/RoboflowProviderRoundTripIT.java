@@ -10,6 +10,7 @@ import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.roboflow.RoboflowClassifier;
 import io.autotag.shared.provider.roboflow.RoboflowSettings;
 import io.autotag.shared.secrets.Secrets;
+import io.autotag.shared.testing.FakeClassifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -29,7 +30,7 @@ class RoboflowProviderRoundTripIT {
   private static final List<Label> CLASSES =
       List.of(new Label("cat", 0.62), new Label("dog", 0.25), new Label("bird", 0.004));
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private LocalApiServer api;
 
   @BeforeEach

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -27,9 +28,9 @@ class RoboflowRoutesTest {
   private static final byte[] PNG = TestApi.png(8, 6);
   private static final String BASE64 = Base64.getEncoder().encodeToString(PNG);
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
-  private final ScriptedClassifier other =
-      new ScriptedClassifier("other").labels(new Label("beach", 0.98));
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
+  private final FakeClassifier other =
+      TestApi.scripted("other").defaultAnswer(new Label("beach", 0.98));
   private final ApiHandler handler = handler(env(), scripted);
 
   private static JsonNode post(

@@ -7,6 +7,7 @@ import com.robothy.s3.rest.LocalS3;
 import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -27,7 +28,7 @@ class S3InputIT {
   private static LocalS3 s3;
   private static ApiWiring wiring;
   private static ApiHandler handler;
-  private static final ScriptedClassifier CLASSIFIER = new ScriptedClassifier("scripted");
+  private static final FakeClassifier CLASSIFIER = TestApi.scripted("scripted");
   private static final byte[] PHOTO = TestApi.jpeg(20, 10);
 
   @BeforeAll

@@ -9,8 +9,10 @@ import static io.autotag.api.TestApi.withKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class StrictRequestsTest {
 
-  private final ScriptedClassifier scripted = new ScriptedClassifier("scripted");
+  private final FakeClassifier scripted = TestApi.scripted("scripted");
   private final ApiHandler handler = handler(env(), scripted);
 
   private static final String IMAGE =
@@ -74,7 +76,7 @@ class StrictRequestsTest {
     Map<String, String> wrongKey =
         Map.of("content-type", "application/json", "authorization", "Bearer wrong");
     for (String path : new String[] {"/classify", "/infer/classification", "/my-dataset/3"}) {
-      for (Map<String, String> headers : java.util.List.of(json, wrongKey)) {
+      for (Map<String, String> headers : List.of(json, wrongKey)) {
         JsonNode response = post(path, headers, "{\"image\": ");
         assertThat(response.path("statusCode").asInt()).as(path + " " + headers).isEqualTo(401);
       }

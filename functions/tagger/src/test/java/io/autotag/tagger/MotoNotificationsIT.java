@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
@@ -173,21 +173,7 @@ class MotoNotificationsIT {
 
   /** The event Lambda's SQS event source mapping builds from received messages. */
   static ObjectNode sqsEvent(List<Message> messages, String queueArn) {
-    ObjectNode event = json.createObjectNode();
-    ArrayNode records = event.putArray("Records");
-    for (Message message : messages) {
-      ObjectNode record = records.addObject();
-      record.put("messageId", message.messageId());
-      record.put("receiptHandle", message.receiptHandle());
-      record.put("body", message.body());
-      record.putObject("attributes").put("ApproximateReceiveCount", "1");
-      record.putObject("messageAttributes");
-      record.put("md5OfBody", message.md5OfBody());
-      record.put("eventSource", "aws:sqs");
-      record.put("eventSourceARN", queueArn);
-      record.put("awsRegion", LocalAws.REGION);
-    }
-    return event;
+    return LambdaEvents.sqs(json, messages, queueArn, LocalAws.REGION);
   }
 
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws Exception {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.autotag.shared.provider.http.ContractServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,14 +51,27 @@ public abstract class ClassifierContract {
   protected abstract Classifier classifier();
 
   /**
-   * Makes the classifier answer {@code labels} (given on the 0..1 scale, in no particular order) as
-   * the provider would send them. Returns false when the provider cannot be scripted (an embedded
-   * model).
+   * The local server that plays a hosted provider, which the contract scripts; empty (the default)
+   * for an embedded model, whose answers cannot be scripted: those tests are skipped for it.
    */
-  protected abstract boolean scriptAnswer(List<Label> labels, boolean multiLabel);
+  protected Optional<ContractServer> server() {
+    return Optional.empty();
+  }
+
+  /**
+   * Makes the classifier answer {@code labels} (given on the 0..1 scale, in no particular order) as
+   * the provider would send them. Returns false when the provider cannot be scripted.
+   */
+  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
+    server().ifPresent(server -> server.answer(labels, multiLabel));
+    return server().isPresent();
+  }
 
   /** Makes the classifier's calls fail this way; returns false when that cannot be produced. */
-  protected abstract boolean scriptFailure(ScriptedFailure failure);
+  protected boolean scriptFailure(ScriptedFailure failure) {
+    server().ifPresent(server -> server.fail(ContractServer.Failure.valueOf(failure.name())));
+    return server().isPresent();
+  }
 
   /** An image the classifier accepts. */
   protected ImageInput image() {

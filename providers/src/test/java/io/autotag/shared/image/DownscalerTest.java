@@ -7,30 +7,18 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.testing.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class DownscalerTest {
 
-  private static byte[] noise(int width, int height, String format) throws Exception {
-    BufferedImage image =
-        new BufferedImage(
-            width,
-            height,
-            format.equals("png") ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(3);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt());
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, format, out);
-    return out.toByteArray();
+  private static byte[] noise(int width, int height, String format) {
+    return TestImages.noise(width, height, format);
   }
 
   @Test
@@ -49,7 +37,7 @@ class DownscalerTest {
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(fitted.data()));
     assertThat(decoded.getWidth()).isLessThan(800);
     assertThat((double) decoded.getWidth() / decoded.getHeight())
-        .isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.02));
+        .isCloseTo(2.0, Assertions.within(0.02));
   }
 
   @Test
@@ -86,7 +74,7 @@ class DownscalerTest {
     byte[] rotated =
         TestPictures.withExifOrientation(
             TestPictures.encode(
-                javax.imageio.ImageIO.read(new ByteArrayInputStream(noise(40, 20, "jpeg"))), "jpg"),
+                ImageIO.read(new ByteArrayInputStream(noise(40, 20, "jpeg"))), "jpg"),
             6,
             false);
     ImageInput.Bytes fitted =

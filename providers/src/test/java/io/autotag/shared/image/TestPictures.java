@@ -1,5 +1,7 @@
 package io.autotag.shared.image;
 
+import io.autotag.shared.testing.TestImages;
+import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -11,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import javax.imageio.ImageIO;
 
 /** Pictures for decoder tests, made in the test with ImageIO or read from test resources. */
 final class TestPictures {
@@ -22,7 +23,7 @@ final class TestPictures {
   static BufferedImage halves(int type, int width, int height, Color left, Color right) {
     BufferedImage image = new BufferedImage(width, height, type);
     Graphics2D g = image.createGraphics();
-    g.setComposite(java.awt.AlphaComposite.Src);
+    g.setComposite(AlphaComposite.Src);
     g.setColor(left);
     g.fillRect(0, 0, width / 2, height);
     g.setColor(right);
@@ -32,15 +33,7 @@ final class TestPictures {
   }
 
   static byte[] encode(BufferedImage image, String format) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no writer for " + format);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return TestImages.encode(image, format);
   }
 
   static byte[] resource(String name) {

@@ -3,7 +3,6 @@ package io.autotag.shared.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
@@ -15,65 +14,37 @@ import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.config.ConfigurationException;
 import io.autotag.shared.config.Settings;
-import java.time.Duration;
+import io.autotag.shared.testing.FakeClassifier;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class FallbackClassifierTest {
 
-  /** A provider that fails with {@code reason} (or answers when null) and counts calls. */
-  static final class Scripted implements Classifier {
-    final String name;
-    final FailureReason reason;
-    final ProviderCapabilities capabilities;
-    final AtomicInteger calls = new AtomicInteger();
+  /** A provider that fails with {@code reason} (or answers {@code <name>-label} when null). */
+  private static FakeClassifier scripted(
+      String name, FailureReason reason, ProviderCapabilities capabilities) {
+    FakeClassifier fake =
+        new FakeClassifier(name)
+            .defaultAnswer(new Label(name + "-label", 0.9))
+            .capabilities(capabilities);
+    return reason == null
+        ? fake
+        : fake.failing(new ClassificationException(reason, name + " failed"));
+  }
 
-    Scripted(String name, FailureReason reason, ProviderCapabilities capabilities) {
-      this.name = name;
-      this.reason = reason;
-      this.capabilities = capabilities;
-    }
-
-    Scripted(String name, FailureReason reason) {
-      this(name, reason, ProviderCapabilities.bytesOnly(1000, Set.of(ImageFormat.PNG)));
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public ProviderCapabilities capabilities() {
-      return capabilities;
-    }
-
-    @Override
-    public Classification classify(ImageInput image) throws ClassificationException {
-      calls.incrementAndGet();
-      if (reason != null) {
-        throw new ClassificationException(reason, name + " failed");
-      }
-      return new Classification(
-          name,
-          "m",
-          List.of(new Label(name + "-label", 0.9)),
-          false,
-          Optional.empty(),
-          Duration.ZERO);
-    }
+  private static FakeClassifier scripted(String name, FailureReason reason) {
+    return scripted(name, reason, ProviderCapabilities.bytesOnly(1000, Set.of(ImageFormat.PNG)));
   }
 
   private static final ImageInput IMAGE = ImageInput.Bytes.of(PrimingImage.png());
 
   @Test
   void theNextProviderAnswersWhenTheFirstFailsRetryably() throws Exception {
-    Scripted first = new Scripted("roboflow", FailureReason.UNAVAILABLE);
-    Scripted second = new Scripted("onnx", null);
+    FakeClassifier first = scripted("roboflow", FailureReason.UNAVAILABLE);
+    FakeClassifier second = scripted("onnx", null);
     FallbackClassifier chain = FallbackClassifier.of(List.of(first, second));
 
     Classification result = chain.classify(IMAGE);
@@ -81,39 +52,36 @@ class FallbackClassifierTest {
     assertThat(result.provider()).isEqualTo("onnx");
     assertThat(result.labels()).extracting(Label::name).containsExactly("onnx-label");
     assertThat(chain.name()).isEqualTo("roboflow+onnx");
-    assertThat(first.calls).hasValue(1);
+    assertThat(first.calls()).isEqualTo(1);
   }
 
   @Test
   void theFirstProviderAnswersWhenItCan() throws Exception {
-    Scripted second = new Scripted("onnx", null);
+    FakeClassifier second = scripted("onnx", null);
     Classification result =
-        FallbackClassifier.of(List.of(new Scripted("roboflow", null), second)).classify(IMAGE);
+        FallbackClassifier.of(List.of(scripted("roboflow", null), second)).classify(IMAGE);
     assertThat(result.provider()).isEqualTo("roboflow");
-    assertThat(second.calls).hasValue(0);
+    assertThat(second.calls()).isEqualTo(0);
   }
 
   @Test
   void aFailureAboutTheImageStopsTheChain() {
-    Scripted second = new Scripted("onnx", null);
+    FakeClassifier second = scripted("onnx", null);
     ClassificationException thrown =
         catchThrowableOfType(
             ClassificationException.class,
             () ->
-                FallbackClassifier.of(
-                        List.of(new Scripted("roboflow", FailureReason.CORRUPT), second))
+                FallbackClassifier.of(List.of(scripted("roboflow", FailureReason.CORRUPT), second))
                     .classify(IMAGE));
     assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
-    assertThat(second.calls).hasValue(0);
+    assertThat(second.calls()).isEqualTo(0);
   }
 
   @Test
   void badCredentialsFallThroughToo() throws Exception {
     Classification result =
         FallbackClassifier.of(
-                List.of(
-                    new Scripted("einstein", FailureReason.UNAUTHORIZED),
-                    new Scripted("onnx", null)))
+                List.of(scripted("einstein", FailureReason.UNAUTHORIZED), scripted("onnx", null)))
             .classify(IMAGE);
     assertThat(result.provider()).isEqualTo("onnx");
   }
@@ -126,8 +94,8 @@ class FallbackClassifierTest {
             () ->
                 FallbackClassifier.of(
                         List.of(
-                            new Scripted("a", FailureReason.THROTTLED),
-                            new Scripted("b", FailureReason.UNAUTHORIZED)))
+                            scripted("a", FailureReason.THROTTLED),
+                            scripted("b", FailureReason.UNAUTHORIZED)))
                     .classify(IMAGE));
     assertThat(thrown.reason()).isEqualTo(FailureReason.THROTTLED);
     assertThat(thrown.getMessage())
@@ -137,14 +105,14 @@ class FallbackClassifierTest {
 
   @Test
   void capabilitiesAreWhatEveryMemberAccepts() {
-    Scripted wide =
-        new Scripted(
+    FakeClassifier wide =
+        scripted(
             "wide",
             null,
             new ProviderCapabilities(
                 5000, true, true, 9000, Set.of(ImageFormat.PNG, ImageFormat.JPEG)));
-    Scripted narrow =
-        new Scripted(
+    FakeClassifier narrow =
+        scripted(
             "narrow",
             null,
             new ProviderCapabilities(
@@ -158,17 +126,7 @@ class FallbackClassifierTest {
   }
 
   private static ClassifierFactory factory(String name, FailureReason reason) {
-    return new ClassifierFactory() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Classifier create(Settings settings, AwsClients aws) {
-        return new Scripted(name, reason);
-      }
-    };
+    return ClassifierFactory.returning(scripted(name, reason));
   }
 
   @Test
@@ -183,7 +141,7 @@ class FallbackClassifierTest {
     assertThat(classifier.classify(IMAGE).provider()).isEqualTo("onnx");
 
     Settings single = Settings.of(Map.of("AUTOTAG_PROVIDER", "onnx"));
-    assertThat(registry.create(single, null)).isInstanceOf(Scripted.class);
+    assertThat(registry.create(single, null)).isInstanceOf(FakeClassifier.class);
   }
 
   @Test
@@ -191,7 +149,7 @@ class FallbackClassifierTest {
     ProviderRegistry registry = ProviderRegistry.of(List.of(factory("onnx", null)));
     Settings settings = Settings.of(Map.of("AUTOTAG_PROVIDER", "nope,onnx"));
     assertThat(registry.create(settings, null)).isNull();
-    org.assertj.core.api.Assertions.assertThatThrownBy(settings::check)
+    Assertions.assertThatThrownBy(settings::check)
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("AUTOTAG_PROVIDER");
   }

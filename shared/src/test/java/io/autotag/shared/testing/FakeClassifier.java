@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A scripted classifier: answers a fixed result per image (matched by its bytes), a default answer
- * for any other image, optional latency, and counts calls. Used behind the real pipeline in tests
- * and benchmarks; it replaces the provider, never the AWS SDK.
+ * The one fake provider of every module's tests and benchmarks: answers a fixed result per image
+ * (matched by its bytes), a default answer for any other image (labels, a model's whole class list,
+ * or an exception), optionally after a fixed latency; counts calls and primings and keeps the last
+ * input. It replaces a provider, never the AWS SDK.
  */
 public final class FakeClassifier implements Classifier {
 
@@ -29,18 +30,37 @@ public final class FakeClassifier implements Classifier {
   /** What the fake does for an image: answer labels, or throw. */
   public sealed interface Answer {}
 
-  public record Labels(List<Label> labels) implements Answer {}
+  /** Answers these labels; {@code classes} is the model's whole output, or empty. */
+  public record Labels(List<Label> labels, List<Label> classes) implements Answer {
+    public Labels(List<Label> labels) {
+      this(labels, List.of());
+    }
+  }
 
-  public record Fails(ClassificationException error) implements Answer {}
+  /** Throws {@code error}: a {@link ClassificationException} or an unchecked exception. */
+  public record Fails(Exception error) implements Answer {}
 
+  private final String name;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
   private final AtomicInteger primes = new AtomicInteger();
   private final AtomicReference<ImageInput> lastInput = new AtomicReference<>();
   private volatile Answer defaultAnswer = new Labels(List.of(new Label("cat", 0.9)));
+  private volatile String modelId = "scripted";
+  private volatile boolean multiLabel = true;
   private volatile Duration latency = Duration.ZERO;
   private volatile ProviderCapabilities capabilities =
       ProviderCapabilities.bytesOnly(20L * 1024 * 1024, EnumSet.allOf(ImageFormat.class));
+
+  /** A fake named {@value #NAME}. */
+  public FakeClassifier() {
+    this(NAME);
+  }
+
+  /** A fake with its own provider name, to stand beside others (fallback chains, API routes). */
+  public FakeClassifier(String name) {
+    this.name = name;
+  }
 
   public FakeClassifier answer(byte[] image, Answer answer) {
     answers.put(key(image), answer);
@@ -55,18 +75,42 @@ public final class FakeClassifier implements Classifier {
     return answer(image, new Fails(error));
   }
 
+  /** Answers these labels for every image without an answer of its own. */
   public FakeClassifier defaultAnswer(Label... labels) {
     this.defaultAnswer = new Labels(List.of(labels));
     return this;
   }
 
-  public FakeClassifier latency(Duration latency) {
-    this.latency = latency;
+  /** Answers a model's whole output for every image: each class in the model's order, as labels. */
+  public FakeClassifier classes(List<Label> all) {
+    this.defaultAnswer = new Labels(List.copyOf(all), List.copyOf(all));
     return this;
   }
 
-  public FakeClassifier capabilities(ProviderCapabilities capabilities) {
-    this.capabilities = capabilities;
+  /** Throws {@code error} (a ClassificationException or an unchecked exception) on every call. */
+  public FakeClassifier failing(Exception error) {
+    this.defaultAnswer = new Fails(error);
+    return this;
+  }
+
+  /** The model id answers name (default {@code scripted}). */
+  public FakeClassifier modelId(String id) {
+    this.modelId = id;
+    return this;
+  }
+
+  public FakeClassifier multiLabel(boolean value) {
+    this.multiLabel = value;
+    return this;
+  }
+
+  public FakeClassifier latency(Duration value) {
+    this.latency = value;
+    return this;
+  }
+
+  public FakeClassifier capabilities(ProviderCapabilities value) {
+    this.capabilities = value;
     return this;
   }
 
@@ -85,7 +129,7 @@ public final class FakeClassifier implements Classifier {
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
@@ -114,9 +158,11 @@ public final class FakeClassifier implements Classifier {
             ? answers.getOrDefault(key(bytes.data()), defaultAnswer)
             : defaultAnswer;
     return switch (answer) {
-      case Labels(List<Label> labels) ->
-          new Classification(NAME, "scripted", labels, true, Optional.empty(), latency);
+      case Labels(List<Label> labels, List<Label> classes) ->
+          new Classification(name, modelId, labels, multiLabel, Optional.empty(), latency, classes);
       case Fails(ClassificationException error) -> throw error;
+      case Fails(RuntimeException error) -> throw error;
+      case Fails(Exception error) -> throw new IllegalStateException("scripted failure", error);
     };
   }
 

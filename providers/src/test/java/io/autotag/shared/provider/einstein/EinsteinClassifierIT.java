@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,16 +113,14 @@ class EinsteinClassifierIT extends ClassifierContract {
   }
 
   @Override
-  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
-    this.multiLabel = multiLabel;
-    server.answer(labels, multiLabel);
-    return true;
+  protected Optional<ContractServer> server() {
+    return Optional.of(server);
   }
 
   @Override
-  protected boolean scriptFailure(ScriptedFailure failure) {
-    server.fail(ContractServer.Failure.valueOf(failure.name()));
-    return true;
+  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
+    this.multiLabel = multiLabel;
+    return super.scriptAnswer(labels, multiLabel);
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.autotag.shared.provider.onnx;
 
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.ClassifierContract;
-import io.autotag.shared.classify.Label;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,16 +31,6 @@ class OnnxClassifierContractTest extends ClassifierContract {
   @Override
   protected Classifier classifier() {
     return classifier;
-  }
-
-  @Override
-  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
-    return false;
-  }
-
-  @Override
-  protected boolean scriptFailure(ScriptedFailure failure) {
-    return false;
   }
 
   @Override

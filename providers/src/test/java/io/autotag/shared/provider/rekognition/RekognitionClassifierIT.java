@@ -18,17 +18,15 @@ import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.http.ContractServer;
 import io.autotag.shared.provider.http.Retrier;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import io.autotag.shared.testing.TestImages;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,15 +95,8 @@ class RekognitionClassifierIT extends ClassifierContract {
   }
 
   @Override
-  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
-    server.answer(labels, multiLabel);
-    return true;
-  }
-
-  @Override
-  protected boolean scriptFailure(ScriptedFailure failure) {
-    server.fail(ContractServer.Failure.valueOf(failure.name()));
-    return true;
+  protected Optional<ContractServer> server() {
+    return Optional.of(server);
   }
 
   @Override
@@ -211,7 +202,7 @@ class RekognitionClassifierIT extends ClassifierContract {
 
   @Test
   void bytesAboveFiveMegabytesAreDownscaled() throws Exception {
-    byte[] big = noisePng(1400, 1300);
+    byte[] big = TestImages.noise(1400, 1300, "png");
     assertThat(big.length).isGreaterThan(5 * 1024 * 1024);
     classifier().classify(ImageInput.Bytes.of(big));
     byte[] sent =
@@ -237,18 +228,5 @@ class RekognitionClassifierIT extends ClassifierContract {
         catchThrowableOfType(ClassificationException.class, () -> classifier.classify(image()));
     assertThat(thrown).as("expected a ClassificationException").isNotNull();
     return thrown;
-  }
-
-  static byte[] noisePng(int width, int height) throws Exception {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(7);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt(0xFFFFFF));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 }

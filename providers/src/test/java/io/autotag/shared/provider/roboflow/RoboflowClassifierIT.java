@@ -19,9 +19,9 @@ import io.autotag.shared.provider.http.ProviderHttp;
 import io.autotag.shared.provider.http.Retrier;
 import io.autotag.shared.secrets.Secrets;
 import io.autotag.shared.testing.TestImages;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +29,11 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,15 +93,8 @@ class RoboflowClassifierIT extends ClassifierContract {
   }
 
   @Override
-  protected boolean scriptAnswer(List<Label> labels, boolean multiLabel) {
-    server.answer(labels, multiLabel);
-    return true;
-  }
-
-  @Override
-  protected boolean scriptFailure(ScriptedFailure failure) {
-    server.fail(ContractServer.Failure.valueOf(failure.name()));
-    return true;
+  protected Optional<ContractServer> server() {
+    return Optional.of(server);
   }
 
   @Override
@@ -109,7 +104,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void inferRouteSendsTheKeyAsBearerAndTheImageAsBase64Json() throws Exception {
-    byte[] png = TestImages.png(java.awt.Color.RED);
+    byte[] png = TestImages.png(Color.RED);
     classifier().classify(ImageInput.Bytes.of(png));
 
     ContractServer.Received request = server.lastReceived();
@@ -122,7 +117,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void legacyRouteSendsARawBase64BodyAndTheDocumentedApiKeyParameter() throws Exception {
-    byte[] png = TestImages.png(java.awt.Color.BLUE);
+    byte[] png = TestImages.png(Color.BLUE);
     extra.put("AUTOTAG_ROBOFLOW_ROUTE", "legacy");
     extra.put("AUTOTAG_ROBOFLOW_KEY_PLACEMENT", "parameter");
     Classification result = classifier().classify(ImageInput.Bytes.of(png));
@@ -373,7 +368,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void anImageAboveTheLimitIsDownscaledToAJpegThatFits() throws Exception {
-    byte[] big = noisePng(900, 600);
+    byte[] big = TestImages.noise(900, 600, "png");
     long limit = big.length / 4;
     Classification result =
         classifier(Map.of("AUTOTAG_ROBOFLOW_MAX_BYTES", Long.toString(limit)))
@@ -384,7 +379,7 @@ class RoboflowClassifierIT extends ClassifierContract {
     assertThat(ImageFormat.sniff(sent)).contains(ImageFormat.JPEG);
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(sent));
     assertThat((double) decoded.getWidth() / decoded.getHeight())
-        .isCloseTo(1.5, org.assertj.core.api.Assertions.within(0.02));
+        .isCloseTo(1.5, Assertions.within(0.02));
     assertThat(result.top()).isPresent();
   }
 
@@ -421,19 +416,6 @@ class RoboflowClassifierIT extends ClassifierContract {
         catchThrowableOfType(ClassificationException.class, () -> classifier.classify(image()));
     assertThat(thrown).as("expected a ClassificationException").isNotNull();
     return thrown;
-  }
-
-  static byte[] noisePng(int width, int height) throws Exception {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Random random = new Random(42);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        image.setRGB(x, y, random.nextInt(0xFFFFFF));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, "png", out);
-    return out.toByteArray();
   }
 
   static List<Label> labels(String... nameConfidence) {
