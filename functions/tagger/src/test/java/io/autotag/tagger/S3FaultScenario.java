@@ -2,12 +2,22 @@ package io.autotag.tagger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
+import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.FaultyS3;
 import io.autotag.shared.testing.LocalAws;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +41,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 final class S3FaultScenario implements AutoCloseable {
 
   static final int MAX_RECEIVE_COUNT = 3;
+  private static final String REGION = "us-east-1";
   private static final ObjectMapper json = new ObjectMapper();
 
   /** Where the objects ended. {@code lost} must be 0: tagged, or dead-lettered. */
@@ -109,8 +120,13 @@ final class S3FaultScenario implements AutoCloseable {
               .s3()
               .putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(photo));
       versions.put(key, put.versionId());
+      ObjectRef created =
+          ObjectRef.of(
+              bucket, key, put.versionId(), ObjectRef.unquote(put.eTag()), (long) photo.length);
       bodies.add(
-          notification(bucket, key, photo.length, put.eTag().replace("\"", ""), put.versionId()));
+          LambdaEvents.s3ObjectCreated(
+                  json, REGION, created, "2026-01-01T00:00:00.000Z", String.format("%016X", i))
+              .toString());
     }
     aws.sendAll(buffer, bodies);
 
@@ -189,7 +205,7 @@ final class S3FaultScenario implements AutoCloseable {
    * stay on the queue (visible again after the queue's 1 s visibility timeout, moved to the
    * dead-letter queue after {@link #MAX_RECEIVE_COUNT} receives), until nothing is left.
    */
-  private int drain(TaggerHandler handler, String queue) {
+  private int drain(TaggerHandler handler, String queue) throws IOException {
     int invocations = 0;
     while (true) {
       List<Message> batch = aws.receive(queue, 1);
@@ -203,10 +219,23 @@ final class S3FaultScenario implements AutoCloseable {
       }
       invocations++;
       JsonNode response =
-          BufferedPathBenchmark.invoke(handler, BufferedPathBenchmark.sqsEvent(batch));
+          invoke(
+              handler,
+              LambdaEvents.sqs(
+                  json, batch, "arn:aws:sqs:" + REGION + ":000000000000:buffer", REGION));
       Set<String> failed = new HashSet<>(response.findValuesAsText("itemIdentifier"));
       aws.deleteAll(queue, batch.stream().filter(m -> !failed.contains(m.messageId())).toList());
     }
+  }
+
+  /** One invocation, as Lambda makes it: the SQS event in, the {@code SQSBatchResponse} out. */
+  private static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(json.writeValueAsBytes(event)),
+        out,
+        new LocalLambdaContext("faults", "autotag-tagger", Duration.ofMinutes(1)));
+    return json.readTree(out.toByteArray());
   }
 
   private int remaining(String queue) {
@@ -225,21 +254,6 @@ final class S3FaultScenario implements AutoCloseable {
             attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
   }
 
-  private static String notification(
-      String bucket, String key, long size, String eTag, String versionId) {
-    var event = json.createObjectNode();
-    var record = event.putArray("Records").addObject();
-    record.put("eventSource", "aws:s3").put("eventName", "ObjectCreated:Put");
-    var s3 = record.putObject("s3");
-    s3.putObject("bucket").put("name", bucket);
-    s3.putObject("object")
-        .put("key", key)
-        .put("size", size)
-        .put("eTag", eTag)
-        .put("versionId", versionId);
-    return event.toString();
-  }
-
   @Override
   public void close() {
     wirings.forEach(TaggerWiring::close);
@@ -256,8 +270,7 @@ final class S3FaultScenario implements AutoCloseable {
     int objects = args.length > 0 ? Integer.parseInt(args[0]) : 180;
     double share = args.length > 1 ? Double.parseDouble(args[1]) : 0.3;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 9;
-    byte[] photo =
-        java.nio.file.Files.readAllBytes(java.nio.file.Path.of("../../events/sample.jpg"));
+    byte[] photo = Files.readAllBytes(Path.of("../../events/sample.jpg"));
     try (LocalAws aws = LocalAws.start();
         S3FaultScenario scenario = new S3FaultScenario(aws)) {
       Figures first =

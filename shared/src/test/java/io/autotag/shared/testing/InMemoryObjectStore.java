@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An {@link ObjectStore} in memory, for fast pipeline tests: objects by bucket and key (one version
  * each), eTags as S3 makes them for a single-part upload (MD5), counts of each call, and injectable
- * failures for tag writes and object reads. Reads follow the store's contract: format from the
- * first bytes, the bytes only for an image within the limit.
+ * failures for tag reads, tag writes and object reads. Reads follow the store's contract: format
+ * from the first bytes, the bytes only for an image within the limit.
  */
 public final class InMemoryObjectStore implements ObjectStore {
 
@@ -33,6 +33,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   private volatile RuntimeException tagWriteFailure;
   private final AtomicInteger tagWriteFailuresLeft = new AtomicInteger();
   private volatile RuntimeException readFailure;
+  private volatile RuntimeException tagReadFailure;
 
   /** Stores an object with these tags; returns its reference as an upload event names it. */
   public ObjectRef put(String bucket, String key, byte[] data, ObjectTag... tags) {
@@ -68,6 +69,11 @@ public final class InMemoryObjectStore implements ObjectStore {
     this.readFailure = failure;
   }
 
+  /** Every later read of an object's tags throws {@code failure}, or not if null. */
+  public void failTagReads(RuntimeException failure) {
+    this.tagReadFailure = failure;
+  }
+
   public int heads() {
     return heads.get();
   }
@@ -82,7 +88,12 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   @Override
   public List<ObjectTag> tags(ObjectRef ref) throws ObjectGoneException {
-    return present(ref).tags();
+    Stored stored = present(ref);
+    RuntimeException failure = tagReadFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    return stored.tags();
   }
 
   @Override
