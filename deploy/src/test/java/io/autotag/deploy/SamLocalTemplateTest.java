@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.ImageFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ class SamLocalTemplateTest {
           "POST /classify",
           "POST /infer/classification",
           "POST /v2/vision/predict",
+          "POST /v2/oauth2/token",
           "POST /{dataset}/{version}",
           "GET /{dataset}/{version}");
 
@@ -123,8 +126,28 @@ class SamLocalTemplateTest {
                 "ApiUsesIam",
                 List.of(Map.of("sigv4", List.of())),
                 CfnTemplate.ref("AWS::NoValue")));
+    Map<String, Object> reviewerOnly =
+        Map.of(
+            "Fn::If",
+            List.of(
+                "ReviewUsesCognito",
+                List.of(Map.of("reviewerJwt", List.of())),
+                CfnTemplate.ref("AWS::NoValue")));
     for (Route route : httpApiRoutes(template)) {
       if (route.key().equals("GET /health")) {
+        continue;
+      }
+      if (route.function().equals("ReviewFunction")) {
+        // The reviewer page and its files are public (no data in them); its API routes need a
+        // reviewer: the JWT authorizer in cognito mode, the function's key check otherwise.
+        Object operation =
+            map(map(paths.get(route.path())).get(route.method().toLowerCase(Locale.ROOT)));
+        Object security = map(operation).get("security");
+        if (route.path().startsWith("/review/api/")) {
+          assertThat(security).as(route.key()).isEqualTo(reviewerOnly);
+        } else {
+          assertThat(security).as(route.key()).isNull();
+        }
         continue;
       }
       Object auth = route.properties().get("Auth");
@@ -135,7 +158,7 @@ class SamLocalTemplateTest {
       }
       Object path = paths.get(route.path());
       assertThat(path).as("DefinitionBody declares " + route.key()).isNotNull();
-      Object operation = map(path).get(route.method().toLowerCase(java.util.Locale.ROOT));
+      Object operation = map(path).get(route.method().toLowerCase(Locale.ROOT));
       assertThat(operation).as("DefinitionBody declares " + route.key()).isNotNull();
       assertThat(map(operation).get("security")).as(route.key()).isEqualTo(iamOnly);
     }
@@ -182,7 +205,7 @@ class SamLocalTemplateTest {
             .map(v -> map(v).keySet())
             .orElse(Set.of());
     for (var function : envVars.properties()) {
-      Set<String> declared = new java.util.HashSet<>(global);
+      Set<String> declared = new HashSet<>(global);
       Object env = template.properties(function.getKey()).get("Environment");
       if (env != null) {
         declared.addAll(map(map(env).get("Variables")).keySet());

@@ -65,7 +65,7 @@ class TemplateSecurityTest {
 
   @Test
   void bucketRefusesRequestsWithoutTls() {
-    // Every bucket of the stack (the upload bucket, the backfill job bucket) has one policy.
+    // Every bucket of the stack (uploads, backfill jobs, review feedback) has one policy.
     List<String> policies = template.ofType("AWS::S3::BucketPolicy");
     assertThat(policies.stream().map(p -> template.properties(p).get("Bucket")).toList())
         .containsExactlyInAnyOrderElementsOf(
@@ -324,5 +324,50 @@ class TemplateSecurityTest {
       assertThat(properties).as(queue).containsEntry("SqsManagedSseEnabled", true);
       assertThat(properties).as(queue).doesNotContainKey("KmsMasterKeyId");
     }
+  }
+
+  // ---- Human review ----
+
+  @Test
+  void theReviewQueueIsFifoSoTwoCopiesOfAnObjectNeverReachTwoReviewers() {
+    for (String queue : List.of("ReviewQueue", "ReviewDeadLetterQueue")) {
+      assertThat(template.properties(queue)).as(queue).containsEntry("FifoQueue", true);
+      String name =
+          (String) list(map(template.properties(queue).get("QueueName")).get("Fn::Sub")).get(0);
+      assertThat(name).as(queue).endsWith(".fifo");
+    }
+  }
+
+  @Test
+  void theReviewFunctionTouchesOnlyTheReviewQueueTheTagsAndItsFeedbackPrefix() {
+    List<Statement> statements = statements("ReviewFunction");
+    for (Statement statement : statements) {
+      for (String action : statement.actions()) {
+        if (action.startsWith("sqs:")) {
+          assertThat(action)
+              .isIn(
+                  "sqs:ReceiveMessage",
+                  "sqs:ChangeMessageVisibility",
+                  "sqs:DeleteMessage",
+                  "sqs:GetQueueAttributes");
+          assertThat(statement.body().get("Resource"))
+              .isEqualTo(Map.of("Fn::GetAtt", List.of("ReviewQueue", "Arn")));
+        }
+        if (action.equals("s3:PutObject")) {
+          // Feedback only: never an upload, which would invoke the tagger.
+          assertThat(statement.resources()).contains("${FeedbackBucket.Arn}/${FeedbackPrefix}*");
+        }
+        if (action.startsWith("ssm:") || action.startsWith("secretsmanager:")) {
+          assertThat(statement.resources()).doesNotContain("/providers/", "/api/");
+        }
+      }
+    }
+    assertThat(statements)
+        .flatExtracting(Statement::actions)
+        .contains("s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:PutObject")
+        .doesNotContain("s3:DeleteObject", "sqs:SendMessage", "s3:*", "sqs:*");
+    // The reviewer keys' default reference is where only the review function may read.
+    assertThat((String) map(template.parameters().get("ReviewerKeyHashes")).get("Default"))
+        .startsWith("ssm:/autotag/review/");
   }
 }

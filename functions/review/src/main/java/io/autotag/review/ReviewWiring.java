@@ -5,17 +5,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.priming.SnapStartPriming;
+import io.autotag.shared.review.Feedback;
+import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
+import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the review function once per process from its environment: AWS clients, the reviewer
@@ -33,7 +42,7 @@ public final class ReviewWiring implements AutoCloseable {
   private final ReviewRouter router;
   private final ExecutorService workers;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final ReviewPriming priming;
+  private final SnapStartPriming priming;
 
   private ReviewWiring(
       ReviewConfig config, AwsClients aws, Secret tokenKey, Secret reviewerKeys, Clock clock) {
@@ -84,10 +93,11 @@ public final class ReviewWiring implements AutoCloseable {
             new StaticPage(imageOrigins(config), connectOrigins(config)),
             json,
             clock);
-    this.priming = config.priming() ? new ReviewPriming(router, json) : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
-    }
+    this.priming =
+        config.priming()
+            ? SnapStartPriming.register(
+                this::primingRequests, null, S3Client.class, SqsClient.class)
+            : null;
   }
 
   /** The production wiring: default credentials chain and the system clock. */
@@ -144,7 +154,7 @@ public final class ReviewWiring implements AutoCloseable {
   private static String literal(Secret secret) {
     try {
       return secret.value();
-    } catch (io.autotag.shared.secrets.SecretException e) {
+    } catch (SecretException e) {
       throw new IllegalStateException("a literal secret cannot fail", e);
     }
   }
@@ -181,7 +191,31 @@ public final class ReviewWiring implements AutoCloseable {
     return router;
   }
 
-  ReviewPriming priming() {
+  /**
+   * The review function's own priming paths, which read nothing, write nothing and need no secret:
+   * the JSON of review messages and feedback, the page, its configuration, and an API call without
+   * credentials, which stops at the 401. Returns the statuses, for tests.
+   */
+  List<Integer> primingRequests() {
+    try {
+      ReviewMessage message =
+          json.readValue(SnapStartPriming.sampleReviewMessage(json), ReviewMessage.class);
+      json.writeValueAsBytes(
+          Feedback.of(message, List.of("label"), null, "priming", Instant.EPOCH, Instant.EPOCH));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return List.of(
+        router.dispatch(primingRequest("GET", "/review")).status(),
+        router.dispatch(primingRequest("GET", "/review/config.json")).status(),
+        router.dispatch(primingRequest("POST", "/review/api/claim")).status());
+  }
+
+  private static ReviewRequest primingRequest(String method, String path) {
+    return new ReviewRequest(method, path, Map.of(), new byte[0], "priming", Map.of());
+  }
+
+  SnapStartPriming priming() {
     return priming;
   }
 

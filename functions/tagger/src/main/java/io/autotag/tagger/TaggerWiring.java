@@ -1,5 +1,6 @@
 package io.autotag.tagger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
@@ -7,12 +8,14 @@ import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
+import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.review.SqsReviewQueue;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds the tagger once per process from its environment: AWS clients, the configured classifier,
@@ -22,13 +25,18 @@ import org.crac.Core;
 // Public so the command-line tool (cli/) can embed the tagger and run its pipeline (backfill).
 public final class TaggerWiring implements AutoCloseable {
 
+  private static final String PRIMING_EVENT =
+      """
+      {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"priming"},
+      "object":{"key":"a+b%2B%C3%A9.jpg","size":1,"eTag":"0","versionId":"v"}}}]}""";
+
   private final TaggerConfig config;
   private final AwsClients aws;
   private final Classifier classifier;
   private final ObjectMapper json;
   private final TaggingPipeline pipeline;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final Priming priming;
+  private final SnapStartPriming priming;
 
   private TaggerWiring(
       TaggerConfig config, AwsClients aws, Classifier classifier, ObjectMapper json, Clock clock) {
@@ -44,10 +52,24 @@ public final class TaggerWiring implements AutoCloseable {
             new SqsReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
             config.pipeline(),
             clock);
-    this.priming = config.priming() ? new Priming(classifier, json) : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
+    this.priming =
+        config.priming()
+            ? SnapStartPriming.register(
+                this::primeEventPaths, classifier, S3Client.class, SqsClient.class)
+            : null;
+  }
+
+  /**
+   * The tagger's own priming paths, which write nothing: parsing an S3 notification (a key with an
+   * escaped plus and a UTF-8 letter) and serialising a review message.
+   */
+  private void primeEventPaths() {
+    try {
+      S3Notifications.createdObjects(json.readTree(PRIMING_EVENT));
+    } catch (JsonProcessingException | S3Notifications.MalformedEventException e) {
+      throw new IllegalStateException("the priming event is invalid", e);
     }
+    SnapStartPriming.sampleReviewMessage(json);
   }
 
   /** The production wiring: default credentials chain, built-in providers, the system clock. */
@@ -99,7 +121,7 @@ public final class TaggerWiring implements AutoCloseable {
     return json;
   }
 
-  Priming priming() {
+  SnapStartPriming priming() {
     return priming;
   }
 

@@ -1,0 +1,88 @@
+package io.autotag.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.review.ReviewHandler;
+import io.autotag.review.ReviewWiring;
+import io.autotag.shared.aws.AwsClients;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Every route template.yaml gives the review function reaches a route of its router (the page's
+ * files and actions filled in as the page asks for them), so API Gateway never invokes it for a
+ * path it only answers 404 or 405 to. No AWS call is made: the API routes stop at the missing key.
+ */
+class ReviewRoutesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void everyTemplateRouteOfTheReviewFunctionIsARouteOfItsRouter() throws Exception {
+    List<SamLocalTemplateTest.Route> routes =
+        SamLocalTemplateTest.httpApiRoutes(CfnTemplate.load()).stream()
+            .filter(r -> r.function().equals("ReviewFunction"))
+            .toList();
+    assertThat(routes).extracting(SamLocalTemplateTest.Route::key).contains("GET /review");
+    Map<String, String> env =
+        Map.of(
+            "AWS_REGION", "eu-west-1",
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:9",
+            "AUTOTAG_REVIEW_QUEUE_URL", "http://127.0.0.1:9/000000000000/review.fifo",
+            "AUTOTAG_REVIEWER_KEYS", "alice=" + "0".repeat(64),
+            "AUTOTAG_REVIEW_TOKEN_KEY", "route-check-key-of-at-least-32-characters",
+            "AUTOTAG_FEEDBACK_BUCKET", "feedback",
+            "AUTOTAG_PRIMING", "false");
+    try (ReviewWiring wiring =
+        ReviewWiring.create(
+            env,
+            settings ->
+                AwsClients.create(
+                    settings,
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))))) {
+      ReviewHandler handler = ReviewHandler.create(wiring);
+      for (SamLocalTemplateTest.Route route : routes) {
+        for (String action : List.of("claim", "verdict", "release", "extend", "me", "stats")) {
+          String path = route.path().replace("{file}", "app.js").replace("{action}", action);
+          int status = invoke(handler, route.method(), path).path("statusCode").asInt();
+          boolean post = List.of("claim", "verdict", "release", "extend").contains(action);
+          if (route.path().contains("{action}") && post != route.method().equals("POST")) {
+            continue; // the other method's action
+          }
+          assertThat(status).as(route.key() + " as " + path).isNotIn(404, 405);
+        }
+      }
+      assertThat(invoke(handler, "GET", "/review/no-such-file.js").path("statusCode").asInt())
+          .isEqualTo(404);
+    }
+  }
+
+  private static JsonNode invoke(ReviewHandler handler, String method, String path)
+      throws Exception {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("version", "2.0");
+    event.put("routeKey", method + " " + path);
+    event.put("rawPath", path);
+    event.put("rawQueryString", "");
+    event.putObject("headers").put("content-type", "application/json");
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "route-check");
+    context.putObject("http").put("method", method).put("path", path);
+    event.put("body", "{}");
+    event.put("isBase64Encoded", false);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
+        out,
+        ApiRoutesTest.context("route-check"));
+    return JSON.readTree(out.toByteArray());
+  }
+}
