@@ -23,6 +23,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -30,6 +32,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,13 +65,19 @@ final class LoopbackS3 implements AutoCloseable {
   private final EventLoopGroup acceptors;
   private final EventLoopGroup io;
   private final EventExecutorGroup workers;
+  private final ChannelGroup connections;
   private final Channel server;
 
   private LoopbackS3(
-      EventLoopGroup acceptors, EventLoopGroup io, EventExecutorGroup workers, Channel server) {
+      EventLoopGroup acceptors,
+      EventLoopGroup io,
+      EventExecutorGroup workers,
+      ChannelGroup connections,
+      Channel server) {
     this.acceptors = acceptors;
     this.io = io;
     this.workers = workers;
+    this.connections = connections;
     this.server = server;
   }
 
@@ -94,11 +103,15 @@ final class LoopbackS3 implements AutoCloseable {
         new MultiThreadIoEventLoopGroup(2, threads("autotag-s3-io"), NioIoHandler.newFactory());
     EventExecutorGroup workers =
         new DefaultEventExecutorGroup(workerThreads, threads("autotag-s3-worker"));
+    ChannelGroup connections =
+        new DefaultChannelGroup("autotag-s3-connections", GlobalEventExecutor.INSTANCE);
     ChannelFuture bound =
         new ServerBootstrap()
             .group(acceptors, io)
             .channel(NioServerSocketChannel.class)
-            .childHandler(new ReleasingInitializer(workers, LocalS3RouterFactory.create(services)))
+            .childHandler(
+                new ReleasingInitializer(
+                    workers, connections, LocalS3RouterFactory.create(services)))
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .awaitUninterruptibly();
     if (!bound.isSuccess()) {
@@ -108,7 +121,7 @@ final class LoopbackS3 implements AutoCloseable {
       }
       throw new IllegalStateException("the S3 emulator could not start", bound.cause());
     }
-    return new LoopbackS3(acceptors, io, workers, bound.channel());
+    return new LoopbackS3(acceptors, io, workers, connections, bound.channel());
   }
 
   int port() {
@@ -128,7 +141,12 @@ final class LoopbackS3 implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    shutDown(acceptors, io, workers);
+    // Connections first, then their event loops, then the workers the router runs on: each
+    // connection's last events (inactive, a reset by a client that closed first) still find the
+    // executor they are handed to, instead of Netty warning that it was terminated.
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    shutDown(acceptors, io);
+    shutDown(workers);
   }
 
   /**
@@ -201,14 +219,21 @@ final class LoopbackS3 implements AutoCloseable {
   static final class ReleasingInitializer extends HttpServerInitializer {
     private final EventExecutorGroup workers;
 
-    ReleasingInitializer(EventExecutorGroup workers, com.robothy.netty.router.Router router) {
+    private final ChannelGroup connections;
+
+    ReleasingInitializer(
+        EventExecutorGroup workers,
+        ChannelGroup connections,
+        com.robothy.netty.router.Router router) {
       super(workers, router);
       this.workers = workers;
+      this.connections = connections;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) throws Exception {
       super.initChannel(channel);
+      connections.add(channel);
       // On the router's executor, so the router runs inside fireChannelRead below.
       channel
           .pipeline()
