@@ -106,6 +106,7 @@ public final class LocalStack implements AutoCloseable {
   private AwsClients admin;
   private UploadBridge bridge;
   private SqsEventSource eventSource;
+  private TaggerWiring tagger;
 
   private LocalStack() {}
 
@@ -168,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
 
     TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws);
     started.push(tagger);
+    this.tagger = tagger;
     eventSource =
         new SqsEventSource(
             admin.sqs(),
@@ -198,7 +200,8 @@ public final class LocalStack implements AutoCloseable {
     try {
       LocalApiServer server =
           LocalApiServer.start(
-              new PathRoutes(review, ApiHandler.create(api)),
+              new PathRoutes(
+                  review, ApiHandler.create(api), new ReviewThresholdRoute(tagger.pipeline())),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
               4);
       started.push(server);
@@ -359,6 +362,16 @@ public final class LocalStack implements AutoCloseable {
 
   public String bucket() {
     return BUCKET;
+  }
+
+  /** {@code serve}'s route that shows and changes the tagger's review threshold. */
+  public URI reviewThresholdUri() {
+    return apiUri.resolve(ReviewThresholdRoute.PATH);
+  }
+
+  /** The tagger's review threshold now. */
+  public double reviewThreshold() {
+    return tagger.pipeline().reviewThreshold();
   }
 
   /** The reviewer page: the HTTP API's {@code /review}. */

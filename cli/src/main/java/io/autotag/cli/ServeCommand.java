@@ -102,6 +102,7 @@ final class ServeCommand implements Callable<Integer> {
           SQS  %s   review queue %s
           API  %s
           Review %s   %s
+          review threshold %.2f: curl -X PUT --data 1 %s sends every upload to review
           uploads reach the tagger %s
 
         Try it from another terminal (the emulators accept any credentials):
@@ -127,6 +128,8 @@ final class ServeCommand implements Callable<Integer> {
             .reviewerKey()
             .map(key -> "reviewer key " + key + " (reviewer " + LocalStack.LOCAL_REVIEWER + ")")
             .orElse("reviewer keys from AUTOTAG_REVIEWER_KEYS"),
+        stack.reviewThreshold(),
+        stack.reviewThresholdUri(),
         stack.bridged()
             ? "through the upload bridge and the buffer queue"
             : "through S3 notifications and the buffer queue",

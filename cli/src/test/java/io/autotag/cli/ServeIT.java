@@ -168,6 +168,55 @@ class ServeIT {
         .contains("\"classified\"");
   }
 
+  /**
+   * The tour's review step without a restart: {@code PUT 1} on serve's review-threshold route sends
+   * the next upload of a photo the model is sure of to review; {@code PUT} back restores it.
+   */
+  @Test
+  void theReviewThresholdChangesWhileServeRuns() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI route = stack.reviewThresholdUri();
+    assertThat(threshold(http, "GET", null).body()).isEqualTo("{\"reviewThreshold\":0.75}");
+    HttpResponse<String> bad = threshold(http, "PUT", "2");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("between 0 and 1");
+    try {
+      // As curl --data sends it: form-encoded, so base64 in the event.
+      HttpResponse<String> raised = threshold(http, "PUT", "1");
+      assertThat(raised.statusCode()).as(raised.body()).isEqualTo(200);
+      assertThat(raised.body()).isEqualTo("{\"reviewThreshold\":1.0}");
+      assertThat(ServeCommand.banner(stack, 0))
+          .contains("review threshold 1.00")
+          .contains("curl -X PUT --data 1 " + route);
+      put("threshold/dog.png", DOG); // the fake is 0.95 sure of the dog
+      Await.until(Duration.ofSeconds(20), "tags", () -> tags("threshold/dog.png").size() >= 2);
+      assertThat(tags("threshold/dog.png"))
+          .containsEntry("autotag:status", "review")
+          .containsEntry("autotag:label", "dog");
+      JsonNode review = json.readTree(drain(stack.reviewQueueUrl()).getFirst().body());
+      assertThat(review.path("key").asText()).isEqualTo("threshold/dog.png");
+      assertThat(review.path("threshold").asDouble()).isEqualTo(1.0);
+    } finally {
+      assertThat(threshold(http, "PUT", "0.75").statusCode()).isEqualTo(200);
+    }
+    put("threshold/dog-again.png", DOG);
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("threshold/dog-again.png").size() >= 2);
+    assertThat(tags("threshold/dog-again.png")).containsEntry("autotag:status", "classified");
+  }
+
+  private static HttpResponse<String> threshold(HttpClient http, String method, String body)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(stack.reviewThresholdUri());
+    if (body == null) {
+      request.GET();
+    } else {
+      request
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The tour's SQS step: AWS CLI v1 refuses SQS commands without {@code AWS_DEFAULT_REGION}. */
   @Test
   void theBannersExportsAreEnoughForTheAwsCliOnSqs() throws Exception {
