@@ -80,7 +80,7 @@ final class Router {
       }
       case "/classify" -> {
         requireMethod(method, "POST");
-        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
         return classify.handle(request);
       }
       case "/infer/classification" -> {
@@ -89,8 +89,7 @@ final class Router {
       }
       case "/model/registry" -> {
         requireMethod(method, "GET");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.registry();
       }
       case "/model/add", "/model/remove" -> {
@@ -99,8 +98,7 @@ final class Router {
       }
       case "/model/clear" -> {
         requireMethod(method, "POST");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.clear();
       }
       case "/v2/oauth2/token" -> {
@@ -118,8 +116,7 @@ final class Router {
           if (!method.equals("GET") && !method.equals("POST")) {
             throw new ApiException(405, "method-not-allowed", "use GET or POST on this path");
           }
-          auth.authenticate(
-              request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+          auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
           return roboflow.legacy(request, segments[0], segments[1]);
         }
         throw ApiException.notFound("not-found", "no route for " + method + " on this path");
@@ -138,7 +135,7 @@ final class Router {
         return;
       }
     }
-    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
   }
 
   /**
