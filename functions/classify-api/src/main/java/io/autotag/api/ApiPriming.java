@@ -3,6 +3,7 @@ package io.autotag.api;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.PrimingImage;
+import io.autotag.shared.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +29,12 @@ final class ApiPriming implements Resource {
 
   private final Router router;
   private final Classifier classifier;
+  private final Metrics metrics;
 
-  ApiPriming(Router router, Classifier classifier) {
+  ApiPriming(Router router, Classifier classifier, Metrics metrics) {
     this.router = router;
     this.classifier = classifier;
+    this.metrics = metrics;
   }
 
   @Override
@@ -61,6 +64,10 @@ final class ApiPriming implements Resource {
       // Best effort: the first request will report the same problem in context.
       log.atWarn().setCause(e).log("priming the classifier failed");
       return false;
+    } finally {
+      // The dry runs' requests were counted: serialized into nothing, so no metric is emitted
+      // before the snapshot and the EMF code is loaded in it.
+      metrics.discard();
     }
   }
 

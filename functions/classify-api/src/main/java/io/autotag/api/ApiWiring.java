@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.net.SafeUrlFetcher;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.Secret;
@@ -12,6 +13,8 @@ import io.autotag.shared.secrets.Secrets;
 import java.util.Map;
 import java.util.function.Function;
 import org.crac.Core;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the API function once per process from its environment: AWS clients, the classifiers for
@@ -30,6 +33,7 @@ public final class ApiWiring implements AutoCloseable {
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final ApiPriming priming;
   private final ModelRoutes models;
+  private final Metrics metrics;
 
   private ApiWiring(
       ApiConfig config,
@@ -37,8 +41,10 @@ public final class ApiWiring implements AutoCloseable {
       SafeUrlFetcher fetcher,
       ObjectMapper json,
       ApiKeyAuthenticator auth,
-      ModelRoutes models) {
+      ModelRoutes models,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.models = models;
     this.fetcher = fetcher;
@@ -53,9 +59,12 @@ public final class ApiWiring implements AutoCloseable {
             new ClassifyRoute(models, images, json, config),
             new RoboflowRoutes(models, images, auth, json, config),
             new EinsteinRoutes(models, images, json),
-            json);
+            json,
+            metrics);
     this.priming =
-        config.priming() ? new ApiPriming(router, models.defaultTarget().classifier()) : null;
+        config.priming()
+            ? new ApiPriming(router, models.defaultTarget().classifier(), metrics)
+            : null;
     if (priming != null) {
       Core.getGlobalContext().register(priming);
     }
@@ -75,9 +84,19 @@ public final class ApiWiring implements AutoCloseable {
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory) {
+    return create(env, providers, awsFactory, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static ApiWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      ISink metricsSink) {
     ObjectMapper json = new ObjectMapper();
     Settings settings = Settings.of(env);
     ApiConfig config = ApiConfig.from(settings, json);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
     Secret hashes = null;
@@ -87,7 +106,8 @@ public final class ApiWiring implements AutoCloseable {
         checkLiteralHashes(hashes, settings);
       }
     }
-    ModelRoutes models = ModelRoutes.build(config, env, settings, providers, aws);
+    ModelRoutes models =
+        ModelRoutes.build(config, env, settings, providers.measuredBy(metrics), aws);
     settings.check();
     return new ApiWiring(
         config,
@@ -95,7 +115,8 @@ public final class ApiWiring implements AutoCloseable {
         SafeUrlFetcher.create(config.fetch()),
         json,
         new ApiKeyAuthenticator(config.auth(), hashes),
-        models);
+        models,
+        metrics);
   }
 
   private static void checkLiteralHashes(Secret hashes, Settings settings) {
@@ -122,6 +143,10 @@ public final class ApiWiring implements AutoCloseable {
 
   Router router() {
     return router;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   ApiPriming priming() {

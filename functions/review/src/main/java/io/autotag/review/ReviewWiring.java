@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.Secrets;
@@ -16,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.crac.Core;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the review function once per process from its environment: AWS clients, the reviewer
@@ -32,12 +35,19 @@ public final class ReviewWiring implements AutoCloseable {
   private final ReviewEvents events;
   private final ReviewRouter router;
   private final ExecutorService workers;
+  private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final ReviewPriming priming;
 
   private ReviewWiring(
-      ReviewConfig config, AwsClients aws, Secret tokenKey, Secret reviewerKeys, Clock clock) {
+      ReviewConfig config,
+      AwsClients aws,
+      Secret tokenKey,
+      Secret reviewerKeys,
+      Clock clock,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.events = new ReviewEvents(json);
@@ -83,8 +93,9 @@ public final class ReviewWiring implements AutoCloseable {
             feedback,
             new StaticPage(imageOrigins(config), connectOrigins(config)),
             json,
-            clock);
-    this.priming = config.priming() ? new ReviewPriming(router, json) : null;
+            clock,
+            metrics);
+    this.priming = config.priming() ? new ReviewPriming(router, json, metrics) : null;
     if (priming != null) {
       Core.getGlobalContext().register(priming);
     }
@@ -104,8 +115,18 @@ public final class ReviewWiring implements AutoCloseable {
   /** Wiring with explicit AWS clients and clock, for tests. */
   static ReviewWiring create(
       Map<String, String> env, Function<AwsSettings, AwsClients> awsFactory, Clock clock) {
+    return create(env, awsFactory, clock, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static ReviewWiring create(
+      Map<String, String> env,
+      Function<AwsSettings, AwsClients> awsFactory,
+      Clock clock,
+      ISink metricsSink) {
     Settings settings = Settings.of(env);
     ReviewConfig config = ReviewConfig.from(settings);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
     try {
@@ -134,7 +155,7 @@ public final class ReviewWiring implements AutoCloseable {
         }
       }
       settings.check();
-      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock);
+      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock, metrics);
     } catch (RuntimeException e) {
       aws.close();
       throw e;
@@ -179,6 +200,10 @@ public final class ReviewWiring implements AutoCloseable {
 
   ReviewRouter router() {
     return router;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   ReviewPriming priming() {

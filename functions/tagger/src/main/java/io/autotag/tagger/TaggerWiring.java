@@ -5,6 +5,7 @@ import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -13,6 +14,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import org.crac.Core;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the tagger once per process from its environment: AWS clients, the configured classifier,
@@ -27,12 +30,19 @@ public final class TaggerWiring implements AutoCloseable {
   private final Classifier classifier;
   private final ObjectMapper json;
   private final TaggingPipeline pipeline;
+  private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final Priming priming;
 
   private TaggerWiring(
-      TaggerConfig config, AwsClients aws, Classifier classifier, ObjectMapper json, Clock clock) {
+      TaggerConfig config,
+      AwsClients aws,
+      Classifier classifier,
+      ObjectMapper json,
+      Clock clock,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.classifier = classifier;
     this.json = json;
@@ -43,8 +53,9 @@ public final class TaggerWiring implements AutoCloseable {
             config.schema(),
             new SqsReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
             config.pipeline(),
-            clock);
-    this.priming = config.priming() ? new Priming(classifier, json) : null;
+            clock,
+            metrics);
+    this.priming = config.priming() ? new Priming(classifier, json, metrics) : null;
     if (priming != null) {
       Core.getGlobalContext().register(priming);
     }
@@ -73,13 +84,24 @@ public final class TaggerWiring implements AutoCloseable {
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory,
       Clock clock) {
+    return create(env, providers, awsFactory, clock, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      Clock clock,
+      ISink metricsSink) {
     Settings settings = Settings.of(env);
     TaggerConfig config = TaggerConfig.from(settings);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
-    Classifier classifier = providers.create(settings, aws);
+    Classifier classifier = providers.measuredBy(metrics).create(settings, aws);
     settings.check();
-    return new TaggerWiring(config, aws, classifier, jsonMapper(), clock);
+    return new TaggerWiring(config, aws, classifier, jsonMapper(), clock, metrics);
   }
 
   static ObjectMapper jsonMapper() {
@@ -97,6 +119,10 @@ public final class TaggerWiring implements AutoCloseable {
 
   ObjectMapper json() {
     return json;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   Priming priming() {

@@ -6,6 +6,7 @@ import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ObjectRef;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.review.ReviewQueue;
 import io.autotag.shared.tagging.ObjectTag;
@@ -48,7 +49,9 @@ public final class TaggingPipeline implements AutoCloseable {
   private final Clock clock;
   private final ClassifierInputs inputs;
   private final ParallelRunner workers;
+  private final Metrics metrics;
 
+  /** A pipeline that records no metrics. */
   public TaggingPipeline(
       ObjectStore objects,
       Classifier classifier,
@@ -56,6 +59,19 @@ public final class TaggingPipeline implements AutoCloseable {
       ReviewQueue reviews,
       PipelineSettings settings,
       Clock clock) {
+    this(objects, classifier, schema, reviews, settings, clock, Metrics.off());
+  }
+
+  /** A pipeline that counts every object's outcome and the review messages it sends. */
+  public TaggingPipeline(
+      ObjectStore objects,
+      Classifier classifier,
+      TagSchema schema,
+      ReviewQueue reviews,
+      PipelineSettings settings,
+      Clock clock,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.objects = objects;
     this.classifier = classifier;
     this.schema = schema;
@@ -212,6 +228,7 @@ public final class TaggingPipeline implements AutoCloseable {
     reviews
         .sendAll(pending.stream().map(Review::message).toList())
         .forEach((index, why) -> unsent.put(pending.get(index), why));
+    metrics.reviewMessages(pending.size() - unsent.size());
     return decisions.stream()
         .map(
             decision ->
@@ -233,6 +250,7 @@ public final class TaggingPipeline implements AutoCloseable {
           case Review review -> writeUnlessJudged(review);
         };
     logResult(result);
+    metrics.object(outcomeName(result.outcome()), reason(result));
     return result;
   }
 
@@ -287,9 +305,22 @@ public final class TaggingPipeline implements AutoCloseable {
             .addKeyValue("key", result.ref().key());
     result.ref().versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
-        .addKeyValue("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+        .addKeyValue("outcome", outcomeName(result.outcome()))
         .addKeyValue("detail", result.detail())
         .log("object processed");
+  }
+
+  /**
+   * The outcome as logs and metrics name it: {@code failed} for a retry (the attempt failed; the
+   * trigger delivers it again, and on its last delivery it is tagged {@code failed}).
+   */
+  static String outcomeName(Outcome outcome) {
+    return outcome == Outcome.RETRY ? "failed" : outcome.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The result's reason code; none for a classified object, whose detail is its label. */
+  private static String reason(ObjectResult result) {
+    return result.outcome() == Outcome.CLASSIFIED ? null : result.detail();
   }
 
   private static String errorName(Throwable e) {
