@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-7}"
-photo="${2:-/tmp/autotag-photos/usr/share/wallpapers/EveningGlow/contents/images/1920x1080.jpg}"
+photo="${2:-/tmp/autotag-evalset/unpacked/usr/share/wallpapers/EveningGlow/contents/images/1920x1080.jpg}"
 . .mvn/jdk.sh
 java="$JAVA_HOME/bin/java"
 cp="benchmarks/target/classes:benchmarks/target/lib/*"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a main class of the benchmarks module on its class path (JMH by default).
 #   benchmarks/run.sh [JMH options]                    e.g. ClassifyBenchmark -p photo=/x.jpg
-#   MAIN=io.autotag.benchmarks.QualityReport benchmarks/run.sh ROOT MANIFEST
+#   MAIN=io.autotag.benchmarks.ModelEvaluation benchmarks/run.sh ROOT benchmarks/quality/evalset.tsv
 # Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."

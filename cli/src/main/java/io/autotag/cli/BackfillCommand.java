@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3control.S3ControlClient;
 
 /**
@@ -359,7 +360,7 @@ final class BackfillCommand implements Callable<Integer> {
         report =
             Optional.of(
                 new CompletionReport(aws.s3()).read(bucket, last.reportPrefix().orElse(""), id));
-      } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      } catch (NoSuchKeyException e) {
         // No task ran (a job that failed before starting): there is no report to read.
         out.println("  no completion report was written");
       }

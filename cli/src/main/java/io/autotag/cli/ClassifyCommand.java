@@ -7,6 +7,7 @@ import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.net.FetchPolicy;
 import io.autotag.shared.net.SafeUrlFetcher;
+import io.autotag.shared.tagging.TagSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = "--threshold",
       description =
-          "Labels at or above this confidence are listed (default AUTOTAG_LABEL_THRESHOLD or 0.3).")
+          "Labels at or above this confidence are listed (default AUTOTAG_LABEL_THRESHOLD or 0.65).")
   Double threshold;
 
   @Option(
@@ -59,7 +60,10 @@ final class ClassifyCommand implements Callable<Integer> {
     Map<String, String> env = CliAws.withDefaultRegion(parent.env());
     Settings settings = Settings.of(env);
     double labelThreshold =
-        threshold != null ? threshold : settings.decimal("AUTOTAG_LABEL_THRESHOLD", 0.3, 0.0, 1.0);
+        threshold != null
+            ? threshold
+            : settings.decimal(
+                "AUTOTAG_LABEL_THRESHOLD", TagSchema.DEFAULT_LABEL_THRESHOLD, 0.0, 1.0);
     int maxLabels = top != null ? top : settings.integer("AUTOTAG_MAX_LABELS", 5, 1, 50);
     if (labelThreshold < 0 || labelThreshold > 1 || maxLabels < 1) {
       throw new IllegalArgumentException("--threshold must be 0..1 and --top at least 1");

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -69,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
             ephemeral
                 ? LocalStack.Ports.ephemeral()
                 : new LocalStack.Ports(s3Port, sqsPort, apiPort),
-            java.util.Optional.ofNullable(external),
+            Optional.ofNullable(external),
             Duration.ofMillis(bridgeIntervalMs));
     LocalStack stack = LocalStack.start(options, parent.env(), parent.providers());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +121,7 @@ final class SqsEventSource implements AutoCloseable {
     Set<String> failed = new HashSet<>();
     try {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      String requestId = java.util.UUID.randomUUID().toString();
+      String requestId = UUID.randomUUID().toString();
       handler.handleRequest(
           new ByteArrayInputStream(json.writeValueAsBytes(event(messages))),
           output,

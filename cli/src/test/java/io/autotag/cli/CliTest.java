@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.autotag.shared.pipeline.S3EventKeys;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +70,7 @@ class CliTest {
             + "b,photos/c.jpg,,failed,200,TemporaryFailure,provider-throttled";
     CompletionReport.Counter counter = new CompletionReport.Counter();
 
-    CompletionReport.Csv.rows(
-        new java.io.BufferedReader(new java.io.StringReader(report)), counter);
+    CompletionReport.Csv.rows(new BufferedReader(new StringReader(report)), counter);
 
     assertThat(counter.succeeded).isEqualTo(2);
     assertThat(counter.failed).isEqualTo(2);
@@ -89,10 +94,10 @@ class CliTest {
             1000,
             240,
             10,
-            java.time.Duration.ofSeconds(50),
+            Duration.ofSeconds(50),
             Optional.empty(),
             Optional.empty(),
-            java.util.List.of(),
+            List.of(),
             Optional.empty());
     assertThat(BatchReports.progressLine(state))
         .contains("250/1000 tasks")
@@ -107,7 +112,7 @@ class CliTest {
   @Test
   void theTemplatesBatchOperationsRoleCoversTheFoldersTheToolUses() throws Exception {
     // template.yaml grants the role read on manifests and write on reports under these folders.
-    String template = java.nio.file.Files.readString(java.nio.file.Path.of("../template.yaml"));
+    String template = Files.readString(Path.of("../template.yaml"));
     assertThat(template)
         .contains("${BackfillJobBucket.Arn}/" + BatchBackfill.MANIFEST_FOLDER + "*")
         .contains("${BackfillJobBucket.Arn}/" + BatchBackfill.REPORT_PREFIX + "/*");

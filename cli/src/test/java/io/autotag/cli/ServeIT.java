@@ -20,11 +20,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,7 +127,7 @@ class ServeIT {
   @Test
   void uploadsWithTheAwsCliAreTagged(@TempDir Path dir) throws Exception {
     Optional<Path> aws = onPath("aws");
-    org.junit.jupiter.api.Assumptions.assumeTrue(aws.isPresent(), "the aws CLI is not installed");
+    Assumptions.assumeTrue(aws.isPresent(), "the aws CLI is not installed");
     Path file = dir.resolve("cli cat.jpg");
     Files.write(file, CAT);
     ProcessBuilder builder =
@@ -208,7 +211,7 @@ class ServeIT {
   @Test
   void aTakenPortFailsTheStartAndLeavesNothingRunning() {
     LocalStack.Ports taken = new LocalStack.Ports(0, 0, stack.apiUri().getPort());
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () ->
                 LocalStack.start(
                     LocalStack.Options.defaults().withPorts(taken),
@@ -245,7 +248,7 @@ class ServeIT {
   }
 
   static List<Message> drain(String queueUrl) {
-    List<Message> all = new java.util.ArrayList<>();
+    List<Message> all = new ArrayList<>();
     while (true) {
       List<Message> batch =
           clients

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.testing.LocalAws;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class ServeProcessIT {
                           ready.countDown();
                         }
                       }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                       // The process ended.
                     }
                   });

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.classify.ImageFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ class SamLocalTemplateTest {
           "POST /classify",
           "POST /infer/classification",
           "POST /v2/vision/predict",
+          "POST /v2/oauth2/token",
           "POST /{dataset}/{version}",
           "GET /{dataset}/{version}");
 
@@ -138,9 +141,7 @@ class SamLocalTemplateTest {
         // The reviewer page and its files are public (no data in them); its API routes need a
         // reviewer: the JWT authorizer in cognito mode, the function's key check otherwise.
         Object operation =
-            map(
-                map(paths.get(route.path()))
-                    .get(route.method().toLowerCase(java.util.Locale.ROOT)));
+            map(map(paths.get(route.path())).get(route.method().toLowerCase(Locale.ROOT)));
         Object security = map(operation).get("security");
         if (route.path().startsWith("/review/api/")) {
           assertThat(security).as(route.key()).isEqualTo(reviewerOnly);
@@ -157,7 +158,7 @@ class SamLocalTemplateTest {
       }
       Object path = paths.get(route.path());
       assertThat(path).as("DefinitionBody declares " + route.key()).isNotNull();
-      Object operation = map(path).get(route.method().toLowerCase(java.util.Locale.ROOT));
+      Object operation = map(path).get(route.method().toLowerCase(Locale.ROOT));
       assertThat(operation).as("DefinitionBody declares " + route.key()).isNotNull();
       assertThat(map(operation).get("security")).as(route.key()).isEqualTo(iamOnly);
     }
@@ -204,7 +205,7 @@ class SamLocalTemplateTest {
             .map(v -> map(v).keySet())
             .orElse(Set.of());
     for (var function : envVars.properties()) {
-      Set<String> declared = new java.util.HashSet<>(global);
+      Set<String> declared = new HashSet<>(global);
       Object env = template.properties(function.getKey()).get("Environment");
       if (env != null) {
         declared.addAll(map(map(env).get("Variables")).keySet());

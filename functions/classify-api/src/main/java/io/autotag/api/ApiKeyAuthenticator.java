@@ -67,13 +67,17 @@ final class ApiKeyAuthenticator {
     }
   }
 
+  /** The token of an {@code Authorization: Bearer} header, if there is one. */
+  static Optional<String> bearer(ApiRequest request) {
+    return request
+        .header("authorization")
+        .map(String::trim)
+        .filter(v -> v.toLowerCase(Locale.ROOT).startsWith("bearer "))
+        .map(v -> v.substring("bearer ".length()).trim());
+  }
+
   private static Optional<String> presentedKey(ApiRequest request, KeySources sources) {
-    Optional<String> bearer =
-        request
-            .header("authorization")
-            .map(String::trim)
-            .filter(v -> v.toLowerCase(Locale.ROOT).startsWith("bearer "))
-            .map(v -> v.substring("bearer ".length()).trim());
+    Optional<String> bearer = bearer(request);
     if (bearer.isPresent()) {
       return bearer;
     }

@@ -3,16 +3,22 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.net.SafeUrlFetcher;
+import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
 import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
@@ -31,7 +37,7 @@ public final class ApiWiring implements AutoCloseable {
   private final ApiEvents events;
   private final Router router;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final ApiPriming priming;
+  private final SnapStartPriming priming;
   private final ModelRoutes models;
   private final Metrics metrics;
 
@@ -41,6 +47,7 @@ public final class ApiWiring implements AutoCloseable {
       SafeUrlFetcher fetcher,
       ObjectMapper json,
       ApiKeyAuthenticator auth,
+      EinsteinTokens tokens,
       ModelRoutes models,
       Metrics metrics) {
     this.config = config;
@@ -59,15 +66,60 @@ public final class ApiWiring implements AutoCloseable {
             new ClassifyRoute(models, images, json, config),
             new RoboflowRoutes(models, images, auth, json, config),
             new EinsteinRoutes(models, images, json),
+            tokens,
             json,
             metrics);
     this.priming =
         config.priming()
-            ? new ApiPriming(router, models.defaultTarget().classifier(), metrics)
+            ? SnapStartPriming.register(
+                this::primingRequests, models.defaultTarget().classifier(), S3Client.class)
             : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
-    }
+  }
+
+  /**
+   * The API's own priming paths: event routing, JSON, base64 and the error responses, with requests
+   * that every authentication mode stops before a key hash, a provider or S3 is touched (no key:
+   * 401 in the api-key and IAM modes; with no authentication, an image that is not one: 415), and
+   * header-only image decoding; then a sample of the metrics, serialised into nothing (the priming
+   * requests are not counted, and no metric is emitted before the snapshot). Returns the statuses,
+   * for tests.
+   */
+  List<Integer> primingRequests() {
+    byte[] notAnImage =
+        "{\"image\":{\"type\":\"base64\",\"value\":\"AAAA\"}}".getBytes(StandardCharsets.UTF_8);
+    List<Integer> statuses =
+        List.of(
+            router.dispatch(primingRequest("GET", "/health", Map.of(), new byte[0])).status(),
+            router
+                .dispatch(
+                    primingRequest(
+                        "POST",
+                        "/classify",
+                        Map.of("content-type", "application/json"),
+                        notAnImage))
+                .status(),
+            // The token exchange's JWT parsing: an HS256 assertion is refused at the algorithm
+            // check, before any Einstein account or signing key is read.
+            router
+                .dispatch(
+                    primingRequest(
+                        "POST",
+                        "/v2/oauth2/token",
+                        Map.of("content-type", "application/x-www-form-urlencoded"),
+                        ("grant_type="
+                                + EinsteinTokens.GRANT_TYPE
+                                + "&assertion=eyJhbGciOiJIUzI1NiJ9.e30.eA")
+                            .getBytes(StandardCharsets.UTF_8)))
+                .status());
+    ImageDimensions.read(PrimingImage.png());
+    metrics.primeAndDiscard();
+    return statuses;
+  }
+
+  private static ApiRequest primingRequest(
+      String method, String path, Map<String, String> headers, byte[] body) {
+    return new ApiRequest(
+        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, Optional.empty());
   }
 
   /** The production wiring: default credentials chain and the built-in providers. */
@@ -99,13 +151,15 @@ public final class ApiWiring implements AutoCloseable {
     Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
+    Secrets secrets = Secrets.create(settings, aws);
     Secret hashes = null;
     if (config.auth() == ApiConfig.AuthMode.API_KEY) {
-      hashes = Secrets.create(settings, aws).required(ApiConfig.KEY_HASHES).orElse(null);
+      hashes = secrets.required(ApiConfig.KEY_HASHES).orElse(null);
       if (hashes != null && !hashes.isReference()) {
         checkLiteralHashes(hashes, settings);
       }
     }
+    EinsteinTokens tokens = EinsteinTokens.from(settings, secrets, Clock.systemUTC(), json);
     ModelRoutes models =
         ModelRoutes.build(config, env, settings, providers.measuredBy(metrics), aws);
     settings.check();
@@ -115,6 +169,7 @@ public final class ApiWiring implements AutoCloseable {
         SafeUrlFetcher.create(config.fetch()),
         json,
         new ApiKeyAuthenticator(config.auth(), hashes),
+        tokens,
         models,
         metrics);
   }
@@ -149,7 +204,7 @@ public final class ApiWiring implements AutoCloseable {
     return metrics;
   }
 
-  ApiPriming priming() {
+  SnapStartPriming priming() {
     return priming;
   }
 

@@ -128,7 +128,7 @@ final class ClassifyRoute {
     time.put("classifier", millis(result.elapsed().toNanos()));
     time.put("total", millis(System.nanoTime() - start));
     body.put("requestId", request.requestId());
-    return Forms.bytes(body);
+    return Forms.jsonBytes(body);
   }
 
   private static void label(ObjectNode node, Label label) {

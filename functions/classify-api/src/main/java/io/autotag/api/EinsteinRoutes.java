@@ -73,7 +73,7 @@ final class EinsteinRoutes {
     } else if (fields.sampleBase64Content().isPresent()) {
       input = images.fromBase64(fields.sampleBase64Content().get());
     } else {
-      input = images.fromUrl(fields.sampleLocation().get(), target.classifier());
+      input = images.fromUrl(fields.sampleLocation().get());
     }
     Classification result = target.classifier().classify(input);
 
@@ -86,7 +86,7 @@ final class EinsteinRoutes {
     }
     fields.sampleId().ifPresent(id -> out.put("sampleId", id));
     out.put("object", "predictresponse");
-    return ApiResponse.json(200, Forms.bytes(out));
+    return ApiResponse.json(200, Forms.jsonBytes(out));
   }
 
   private static Fields fields(ApiRequest request) {

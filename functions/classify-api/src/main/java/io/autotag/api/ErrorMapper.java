@@ -26,7 +26,7 @@ final class ErrorMapper {
   }
 
   ApiResponse toResponse(Throwable error, ApiRequest request, ErrorStyle style) {
-    ApiException api = classify(error);
+    ApiException api = toApiException(error);
     log(error, api, request);
     if (error instanceof RoboflowValidation.Invalid invalid) {
       // Only Roboflow routes validate this way: FastAPI's 422 body, field by field.
@@ -107,7 +107,8 @@ final class ErrorMapper {
     return response;
   }
 
-  static ApiException classify(Throwable error) {
+  /** The API error a failure becomes: its status, code and a message safe to show. */
+  static ApiException toApiException(Throwable error) {
     return switch (error) {
       case ApiException api -> api;
       case RoboflowValidation.Invalid e ->

@@ -32,7 +32,8 @@ final class Forms {
     return ApiEvents.parseQuery(new String(request.body(), StandardCharsets.US_ASCII));
   }
 
-  static byte[] bytes(JsonNode node) {
+  /** The node serialised as UTF-8 JSON, for a response body. */
+  static byte[] jsonBytes(JsonNode node) {
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

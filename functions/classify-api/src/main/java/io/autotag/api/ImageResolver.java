@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,7 +53,7 @@ final class ImageResolver {
     }
     return switch (type) {
       case "base64" -> fromBase64(value.asText());
-      case "url" -> fromUrl(value.asText(), target);
+      case "url" -> fromUrl(value.asText());
       case "s3" -> {
         if (!allowS3) {
           throw ApiException.badRequest("invalid-request", "image.type must be base64 or url");
@@ -130,7 +131,7 @@ final class ImageResolver {
     return fromBytes(data);
   }
 
-  ImageInput fromUrl(String text, Classifier target) throws FetchException {
+  ImageInput fromUrl(String text) throws FetchException {
     URI uri;
     try {
       uri = new URI(text.strip());
@@ -159,8 +160,7 @@ final class ImageResolver {
     String bucket = rest.substring(0, slash);
     String key = rest.substring(slash + 1);
     // Path-style requests put the key in the path: "allowed/../other/k" must not leave the bucket.
-    if (java.util.Arrays.stream(key.split("/", -1))
-        .anyMatch(p -> p.equals(".") || p.equals(".."))) {
+    if (Arrays.stream(key.split("/", -1)).anyMatch(p -> p.equals(".") || p.equals(".."))) {
       throw ApiException.badRequest("invalid-request", "an S3 key must not hold . or .. segments");
     }
     if (!s3Buckets.contains(bucket)) {

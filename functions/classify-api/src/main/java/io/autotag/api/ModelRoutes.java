@@ -5,10 +5,13 @@ import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.ConfigurationException;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.ProviderRegistry;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which classifier answers each route. The default provider ({@code AUTOTAG_PROVIDER}) answers
@@ -36,8 +39,7 @@ final class ModelRoutes {
 
   /** Closes every classifier built for the routes, each once. */
   void close() {
-    java.util.Set<Classifier> all =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<Classifier> all = Collections.newSetFromMap(new IdentityHashMap<>());
     all.add(defaultTarget.classifier());
     byKey.values().forEach(target -> all.add(target.classifier()));
     all.forEach(Classifier::close);

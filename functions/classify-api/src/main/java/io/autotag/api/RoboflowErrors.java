@@ -49,6 +49,6 @@ final class RoboflowErrors {
   }
 
   private static ApiResponse respond(ObjectMapper json, int status, String field, String text) {
-    return ApiResponse.json(status, Forms.bytes(json.createObjectNode().put(field, text)));
+    return ApiResponse.json(status, Forms.jsonBytes(json.createObjectNode().put(field, text)));
   }
 }

@@ -105,7 +105,7 @@ final class RoboflowRoutes {
             confidence,
             request.requestId(),
             seconds(start));
-    return ApiResponse.json(200, Forms.bytes(answer));
+    return ApiResponse.json(200, Forms.jsonBytes(answer));
   }
 
   /**
@@ -145,7 +145,7 @@ final class RoboflowRoutes {
       throws FetchException {
     Optional<String> url = request.queryParameter("image");
     if (url.isPresent()) {
-      return images.fromUrl(url.get(), target.classifier());
+      return images.fromUrl(url.get());
     }
     if (request.header("content-type").isEmpty()) {
       throw ApiException.badRequest(
@@ -223,7 +223,7 @@ final class RoboflowRoutes {
               inferenceId,
               seconds));
     }
-    return ApiResponse.json(200, Forms.bytes(asked.list() ? out : out.get(0)));
+    return ApiResponse.json(200, Forms.jsonBytes(asked.list() ? out : out.get(0)));
   }
 
   /** Checks the body as Roboflow's {@code ClassificationInferenceRequest} does, field by field. */
@@ -349,7 +349,7 @@ final class RoboflowRoutes {
     }
     return switch (type) {
       case "base64" -> images.fromBase64(value.asText());
-      case "url" -> images.fromUrl(value.asText(), target.classifier());
+      case "url" -> images.fromUrl(value.asText());
       default ->
           throw ApiException.badRequest(
               "invalid-request", "image type " + type + " is not supported, only base64 or url");
@@ -360,7 +360,7 @@ final class RoboflowRoutes {
 
   /** {@code GET /model/registry}; the router has authenticated the request. */
   ApiResponse registry() {
-    return ApiResponse.json(200, Forms.bytes(registry(Optional.empty())));
+    return ApiResponse.json(200, Forms.jsonBytes(registry(Optional.empty())));
   }
 
   /** {@code POST /model/add}, {@code /model/remove}: the body names a model. */
@@ -390,10 +390,10 @@ final class RoboflowRoutes {
     }
     check.check();
     if (!add) {
-      return ApiResponse.json(200, Forms.bytes(registry(Optional.empty())));
+      return ApiResponse.json(200, Forms.jsonBytes(registry(Optional.empty())));
     }
     target(modelId.get()); // 400 or 404 when autotag would not answer for it
-    return ApiResponse.json(200, Forms.bytes(registry(modelId)));
+    return ApiResponse.json(200, Forms.jsonBytes(registry(modelId)));
   }
 
   /** {@code POST /model/clear}; the router has authenticated the request. */

@@ -342,6 +342,6 @@ final class RoboflowValidation {
   static byte[] body(ObjectMapper json, ArrayNode detail) {
     ObjectNode root = json.createObjectNode();
     root.set("detail", detail);
-    return Forms.bytes(root);
+    return Forms.jsonBytes(root);
   }
 }

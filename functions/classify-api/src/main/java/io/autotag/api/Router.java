@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * POST /infer/classification           Roboflow Inference server (Roboflow's errors)
  * GET  /model/registry                 Roboflow Inference server's model registry, for its SDK
  * POST /model/add|remove|clear         (idem)
+ * POST /v2/oauth2/token                Einstein's token exchange (JWT bearer assertion)
  * POST /v2/vision/predict              Einstein Vision (errors as {"message": ...})
  * GET|POST /{dataset}/{version}        Roboflow hosted API (legacy; Roboflow's errors)
  * </pre>
@@ -36,6 +37,7 @@ final class Router {
           "/model/add",
           "/model/remove",
           "/model/clear",
+          "/v2/oauth2/token",
           "/v2/vision/predict");
   static final String LEGACY_ROUTE = "/{dataset}/{version}";
   static final String UNMATCHED = "unmatched";
@@ -44,6 +46,7 @@ final class Router {
   private final ClassifyRoute classify;
   private final RoboflowRoutes roboflow;
   private final EinsteinRoutes einstein;
+  private final EinsteinTokens tokens;
   private final ErrorMapper errors;
   private final Metrics metrics;
 
@@ -52,6 +55,7 @@ final class Router {
       ClassifyRoute classify,
       RoboflowRoutes roboflow,
       EinsteinRoutes einstein,
+      EinsteinTokens tokens,
       ObjectMapper json,
       Metrics metrics) {
     this.metrics = metrics;
@@ -59,6 +63,7 @@ final class Router {
     this.classify = classify;
     this.roboflow = roboflow;
     this.einstein = einstein;
+    this.tokens = tokens;
     this.errors = new ErrorMapper(json);
   }
 
@@ -126,9 +131,13 @@ final class Router {
             request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
         return roboflow.clear();
       }
+      case "/v2/oauth2/token" -> {
+        requireMethod(method, "POST");
+        return tokens.exchange(request); // the signed assertion is the credential
+      }
       case "/v2/vision/predict" -> {
         requireMethod(method, "POST");
-        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        authenticateEinstein(request);
         return einstein.predict(request);
       }
       default -> {
@@ -147,6 +156,20 @@ final class Router {
   }
 
   /**
+   * Einstein clients send {@code Authorization: Bearer <access token>}: a token from {@code
+   * /v2/oauth2/token}, or an API key as before.
+   */
+  private void authenticateEinstein(ApiRequest request) throws Exception {
+    if (auth.mode() == ApiConfig.AuthMode.API_KEY) {
+      Optional<String> bearer = ApiKeyAuthenticator.bearer(request);
+      if (bearer.isPresent() && tokens.account(bearer.get()).isPresent()) {
+        return;
+      }
+    }
+    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+  }
+
+  /**
    * The two segments of Roboflow's legacy {@code /{dataset_id}/{version_id}}, any non-empty names
    * as Roboflow takes them, or null when the path has another shape.
    */
@@ -158,7 +181,7 @@ final class Router {
   }
 
   private static ErrorStyle style(String path) {
-    if (path.equals("/v2/vision/predict")) {
+    if (path.equals("/v2/vision/predict") || path.equals("/v2/oauth2/token")) {
       return ErrorStyle.EINSTEIN;
     }
     if (path.equals("/infer/classification")

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
@@ -23,6 +24,7 @@ import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -268,7 +270,7 @@ class ApiHandlerTest {
     var event =
         v2("POST", "/classify", "", Map.of("content-type", "image/png"), TestApi.png(4, 4), true);
     assertThat(invoke(iam, event).path("statusCode").asInt()).isEqualTo(401);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
+    ((ObjectNode) event.path("requestContext"))
         .putObject("authorizer")
         .putObject("iam")
         .put("userArn", "arn:aws:iam::123456789012:user/ci");
@@ -498,7 +500,7 @@ class ApiHandlerTest {
             "api_key",
             TestApi.KEY,
             "image",
-            java.util.List.of(
+            List.of(
                 Map.of("type", "base64", "value", image),
                 Map.of("type", "base64", "value", image)));
     JsonNode response =
@@ -535,8 +537,7 @@ class ApiHandlerTest {
   @Test
   void namedStagesAreStrippedFromThePath() {
     var event = v2("GET", "/prod/health", "", Map.of(), null, false);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("requestContext"))
-        .put("stage", "prod");
+    ((ObjectNode) event.path("requestContext")).put("stage", "prod");
     assertThat(invoke(handler, event).path("statusCode").asInt()).isEqualTo(200);
   }
 

@@ -64,7 +64,13 @@ class ApiKeysFromSsmIT {
                 "AUTOTAG_API_KEY_HASHES",
                 "ssm:/autotag/api-keys",
                 "AWS_ENDPOINT_URL_SSM",
-                "http://127.0.0.1:" + ssm.getAddress().getPort()),
+                "http://127.0.0.1:" + ssm.getAddress().getPort(),
+                // The Einstein token exchange's secrets are references too: never read while
+                // priming
+                "AUTOTAG_API_EINSTEIN_ACCOUNTS",
+                "ssm:/autotag/api/einstein-accounts",
+                "AUTOTAG_API_EINSTEIN_TOKEN_KEY",
+                "ssm:/autotag/api/einstein-token-key"),
             classifier);
     assertThat(wiring.priming().prime()).isTrue();
     assertThat(classifier.primes()).isEqualTo(1);

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,7 @@ class StrictRequestsTest {
     Map<String, String> wrongKey =
         Map.of("content-type", "application/json", "authorization", "Bearer wrong");
     for (String path : new String[] {"/classify", "/infer/classification", "/my-dataset/3"}) {
-      for (Map<String, String> headers : java.util.List.of(json, wrongKey)) {
+      for (Map<String, String> headers : List.of(json, wrongKey)) {
         JsonNode response = post(path, headers, "{\"image\": ");
         assertThat(response.path("statusCode").asInt()).as(path + " " + headers).isEqualTo(401);
       }

@@ -6,17 +6,26 @@ import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.metrics.Metrics;
+import io.autotag.shared.priming.SnapStartPriming;
+import io.autotag.shared.review.Feedback;
+import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
+import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
 import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
@@ -37,7 +46,7 @@ public final class ReviewWiring implements AutoCloseable {
   private final ExecutorService workers;
   private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final ReviewPriming priming;
+  private final SnapStartPriming priming;
 
   private ReviewWiring(
       ReviewConfig config,
@@ -95,10 +104,11 @@ public final class ReviewWiring implements AutoCloseable {
             json,
             clock,
             metrics);
-    this.priming = config.priming() ? new ReviewPriming(router, json, metrics) : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
-    }
+    this.priming =
+        config.priming()
+            ? SnapStartPriming.register(
+                this::primingRequests, null, S3Client.class, SqsClient.class)
+            : null;
   }
 
   /** The production wiring: default credentials chain and the system clock. */
@@ -165,7 +175,7 @@ public final class ReviewWiring implements AutoCloseable {
   private static String literal(Secret secret) {
     try {
       return secret.value();
-    } catch (io.autotag.shared.secrets.SecretException e) {
+    } catch (SecretException e) {
       throw new IllegalStateException("a literal secret cannot fail", e);
     }
   }
@@ -206,7 +216,36 @@ public final class ReviewWiring implements AutoCloseable {
     return metrics;
   }
 
-  ReviewPriming priming() {
+  /**
+   * The review function's own priming paths, which read nothing, write nothing and need no secret:
+   * the JSON of review messages and feedback, the page, its configuration, and an API call without
+   * credentials, which stops at the 401; then a sample of the metrics, serialised into nothing (the
+   * priming requests are not counted, and no metric is emitted before the snapshot). Returns the
+   * statuses, for tests.
+   */
+  List<Integer> primingRequests() {
+    try {
+      ReviewMessage message =
+          json.readValue(SnapStartPriming.sampleReviewMessage(json), ReviewMessage.class);
+      json.writeValueAsBytes(
+          Feedback.of(message, List.of("label"), null, "priming", Instant.EPOCH, Instant.EPOCH));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<Integer> statuses =
+        List.of(
+            router.dispatch(primingRequest("GET", "/review")).status(),
+            router.dispatch(primingRequest("GET", "/review/config.json")).status(),
+            router.dispatch(primingRequest("POST", "/review/api/claim")).status());
+    metrics.primeAndDiscard();
+    return statuses;
+  }
+
+  private static ReviewRequest primingRequest(String method, String path) {
+    return new ReviewRequest(method, path, Map.of(), new byte[0], "priming", Map.of());
+  }
+
+  SnapStartPriming priming() {
     return priming;
   }
 

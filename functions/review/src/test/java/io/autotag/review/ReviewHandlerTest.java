@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,7 @@ class ReviewHandlerTest {
   void reviewerKeyModeRefusesMissingAndWrongKeysAndNeverReadsTheBody() {
     ReviewHandler handler = handler();
     for (Map<String, String> headers :
-        java.util.List.of(
+        List.of(
             Map.<String, String>of(),
             Map.of("authorization", "Bearer wrong"),
             Map.of("authorization", "Basic " + TestReview.ALICE_KEY),
@@ -240,10 +241,8 @@ class ReviewHandlerTest {
   @Test
   void primingTouchesNoAwsAndNoSecret() {
     ReviewHandler handler = handler("AUTOTAG_REVIEW_TOKEN_KEY", "ssm:/autotag/not-there");
-    ReviewPriming priming = new ReviewPriming(wiring.router(), wiring.json());
-
     // Page, configuration, and an API call that stops at the missing credentials.
-    assertThat(priming.prime()).containsExactly(200, 200, 401);
+    assertThat(wiring.primingRequests()).containsExactly(200, 200, 401);
     assertThat(handler).isNotNull();
   }
 

@@ -14,13 +14,17 @@ import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
 import io.autotag.shared.review.Feedback;
+import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.secrets.KeyHashes;
+import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -51,7 +56,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -121,10 +128,7 @@ class ReviewIT {
               Context.BeforeExecution context, ExecutionAttributes attributes) {
             if (context.request() instanceof PutObjectTaggingRequest
                 && failTagWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-              throw software.amazon.awssdk.services.s3.model.S3Exception.builder()
-                  .statusCode(500)
-                  .message("injected")
-                  .build();
+              throw S3Exception.builder().statusCode(500).message("injected").build();
             }
           }
         };
@@ -533,13 +537,10 @@ class ReviewIT {
                     .getBytes(StandardCharsets.UTF_8));
     ItemTokens otherKey =
         new ItemTokens(
-            io.autotag.shared.secrets.Secret.literal("k", "another-key-that-is-long-enough-000"),
-            JSON,
-            Clock.systemUTC());
+            Secret.literal("k", "another-key-that-is-long-enough-000"), JSON, Clock.systemUTC());
     String signedElsewhere =
         otherKey.issue(
-            new ItemToken(
-                "handle", "id", "alice", java.time.Instant.now(), parse(payload).message()));
+            new ItemToken("handle", "id", "alice", Instant.now(), parse(payload).message()));
 
     for (String forged :
         List.of(altered + "." + signature, payload + ".AAAA", "garbage", signedElsewhere, "")) {
@@ -731,9 +732,9 @@ class ReviewIT {
     assertThat(result.getFirst().outcome()).isEqualTo(Outcome.REVIEW);
   }
 
-  io.autotag.shared.review.ReviewMessage message(ObjectRef ref) {
-    return new io.autotag.shared.review.ReviewMessage(
-        io.autotag.shared.review.ReviewMessage.SCHEMA,
+  ReviewMessage message(ObjectRef ref) {
+    return new ReviewMessage(
+        ReviewMessage.SCHEMA,
         ref.bucket(),
         ref.key(),
         ref.versionId().orElse(null),
@@ -742,10 +743,10 @@ class ReviewIT {
         "image/jpeg",
         "fake",
         "scripted",
-        List.of(new io.autotag.shared.review.ReviewMessage.Prediction("cat", 0.31)),
+        List.of(new ReviewMessage.Prediction("cat", 0.31)),
         0.5,
         "low-confidence",
-        java.time.Instant.now().toString());
+        Instant.now().toString());
   }
 
   /** The tags the tagger writes with a review message. */
@@ -759,11 +760,8 @@ class ReviewIT {
                     .tagging(
                         t ->
                             t.tagSet(
-                                software.amazon.awssdk.services.s3.model.Tag.builder()
-                                    .key("autotag:status")
-                                    .value("review")
-                                    .build(),
-                                software.amazon.awssdk.services.s3.model.Tag.builder()
+                                Tag.builder().key("autotag:status").value("review").build(),
+                                Tag.builder()
                                     .key("autotag:etag")
                                     .value(ref.eTag().orElseThrow())
                                     .build())));
@@ -797,11 +795,7 @@ class ReviewIT {
   ItemToken parse(String payload) throws Exception {
     JsonNode node = JSON.readTree(Base64.getUrlDecoder().decode(payload));
     return new ItemToken(
-        "h",
-        "i",
-        "alice",
-        java.time.Instant.now(),
-        JSON.treeToValue(node.path("m"), io.autotag.shared.review.ReviewMessage.class));
+        "h", "i", "alice", Instant.now(), JSON.treeToValue(node.path("m"), ReviewMessage.class));
   }
 
   static Map<String, String> tags(ObjectRef ref) {
@@ -829,8 +823,8 @@ class ReviewIT {
               .asByteArray();
       try {
         all.add(JSON.readValue(bytes, Feedback.class));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     return all;

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -226,8 +227,8 @@ final class BatchOperationsTasks {
         && !RETRYABLE_CLIENT_CODES.contains(code);
   }
 
-  private static final java.util.Set<String> RETRYABLE_CLIENT_CODES =
-      java.util.Set.of("RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
+  private static final Set<String> RETRYABLE_CLIENT_CODES =
+      Set.of("RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
 
   private ObjectNode response(String schema, String invocationId, List<TaskResult> results) {
     ObjectNode response = json.createObjectNode();

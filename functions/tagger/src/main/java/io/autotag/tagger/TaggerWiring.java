@@ -1,5 +1,6 @@
 package io.autotag.tagger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
@@ -8,12 +9,14 @@ import io.autotag.shared.config.Settings;
 import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
+import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.review.SqsReviewQueue;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
-import org.crac.Core;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
 import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
@@ -25,6 +28,11 @@ import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 // Public so the command-line tool (cli/) can embed the tagger and run its pipeline (backfill).
 public final class TaggerWiring implements AutoCloseable {
 
+  private static final String PRIMING_EVENT =
+      """
+      {"Records":[{"eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"priming"},
+      "object":{"key":"a+b%2B%C3%A9.jpg","size":1,"eTag":"0","versionId":"v"}}}]}""";
+
   private final TaggerConfig config;
   private final AwsClients aws;
   private final Classifier classifier;
@@ -32,7 +40,7 @@ public final class TaggerWiring implements AutoCloseable {
   private final TaggingPipeline pipeline;
   private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
-  private final Priming priming;
+  private final SnapStartPriming priming;
 
   private TaggerWiring(
       TaggerConfig config,
@@ -55,10 +63,26 @@ public final class TaggerWiring implements AutoCloseable {
             config.pipeline(),
             clock,
             metrics);
-    this.priming = config.priming() ? new Priming(classifier, json, metrics) : null;
-    if (priming != null) {
-      Core.getGlobalContext().register(priming);
+    this.priming =
+        config.priming()
+            ? SnapStartPriming.register(
+                this::primeEventPaths, classifier, S3Client.class, SqsClient.class)
+            : null;
+  }
+
+  /**
+   * The tagger's own priming paths, which write nothing: parsing an S3 notification (a key with an
+   * escaped plus and a UTF-8 letter), serialising a review message, and a sample of the metrics
+   * serialised into nothing (no metric is emitted before the snapshot).
+   */
+  private void primeEventPaths() {
+    try {
+      S3Notifications.createdObjects(json.readTree(PRIMING_EVENT));
+    } catch (JsonProcessingException | S3Notifications.MalformedEventException e) {
+      throw new IllegalStateException("the priming event is invalid", e);
     }
+    SnapStartPriming.sampleReviewMessage(json);
+    metrics.primeAndDiscard();
   }
 
   /** The production wiring: default credentials chain, built-in providers, the system clock. */
@@ -125,7 +149,7 @@ public final class TaggerWiring implements AutoCloseable {
     return metrics;
   }
 
-  Priming priming() {
+  SnapStartPriming priming() {
     return priming;
   }
 

@@ -13,12 +13,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -219,7 +221,7 @@ public final class BatchOperationsBenchmark {
   private static Run drive(
       ConcurrentLinkedQueue<String> queue, int callers, Task task, AtomicInteger succeeded)
       throws Exception {
-    List<Double> taskMs = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Double> taskMs = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     long cpuStart = BufferedPathBenchmark.processCpuNanos();
     long start = System.nanoTime();
@@ -262,7 +264,7 @@ public final class BatchOperationsBenchmark {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       handler.handleRequest(
-          new ByteArrayInputStream(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
           out,
           new LocalLambdaContext("bench", "autotag-tagger", Duration.ofMinutes(1)));
       return json.readTree(out.toByteArray());

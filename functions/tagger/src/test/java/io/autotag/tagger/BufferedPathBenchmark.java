@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
@@ -15,6 +16,9 @@ import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +36,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -40,6 +46,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Whole-path benchmark of buffered mode: N objects in LocalS3, their S3 notifications in an
@@ -205,7 +212,7 @@ public final class BufferedPathBenchmark {
 
   static Result run(
       LocalAws aws,
-      java.util.function.Function<List<Message>, JsonNode> consumer,
+      Function<List<Message>, JsonNode> consumer,
       String bucket,
       int objects,
       byte[] confident,
@@ -238,7 +245,7 @@ public final class BufferedPathBenchmark {
               b ->
                   b.queueUrl(queue)
                       .entries(
-                          java.util.stream.IntStream.range(0, chunk.size())
+                          IntStream.range(0, chunk.size())
                               .mapToObj(
                                   n ->
                                       software.amazon.awssdk.services.sqs.model
@@ -323,8 +330,7 @@ public final class BufferedPathBenchmark {
   }
 
   static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
@@ -377,12 +383,11 @@ public final class BufferedPathBenchmark {
                     return body.length == unsureLength;
                   }));
         }
-        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> reviews =
-            new ArrayList<>();
+        List<SendMessageBatchRequestEntry> reviews = new ArrayList<>();
         for (int i = 0; i < unsure.size(); i++) {
           if (unsure.get(i).get()) {
             reviews.add(
-                software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                SendMessageBatchRequestEntry.builder()
                     .id("r" + i)
                     .messageBody("{\"key\":\"" + i + "\"}")
                     .build());
@@ -438,8 +443,8 @@ public final class BufferedPathBenchmark {
           out,
           new LocalLambdaContext("bench", "autotag-tagger", Duration.ofMinutes(1)));
       return json.readTree(out.toByteArray());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

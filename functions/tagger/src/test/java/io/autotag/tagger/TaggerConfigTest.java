@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.config.Settings;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
@@ -63,10 +64,12 @@ class TaggerConfigTest {
   void defaultsAreSensible() {
     TaggerConfig config =
         TaggerConfig.from(
-            io.autotag.shared.config.Settings.of(
+            Settings.of(
                 Map.of("AWS_REGION", "eu-west-1", "AUTOTAG_REVIEW_QUEUE_URL", "https://q")));
 
-    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.5);
+    // Chosen for the embedded model's calibrated confidence (model/MODEL_CARD.md, Quality).
+    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.75);
+    assertThat(config.schema().labelThreshold()).isEqualTo(0.65);
     assertThat(config.pipeline().concurrency()).isEqualTo(8);
     assertThat(config.schema().prefix()).isEqualTo("autotag:");
     assertThat(config.aws().s3PathStyle()).isFalse();

@@ -3,8 +3,10 @@ package io.autotag.tagger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
@@ -20,12 +22,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,9 +102,7 @@ class TaggerIT {
     return invoke(new TaggerHandler(wiring(Map.of())), eventJson);
   }
 
-  static String invoke(
-      com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, String eventJson)
-      throws IOException {
+  static String invoke(RequestStreamHandler handler, String eventJson) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
         new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
@@ -164,9 +166,7 @@ class TaggerIT {
     // The sample events carry sample.jpg's eTag and size, so `aws s3 cp events/sample.jpg ...`
     // followed by `sam local invoke -e events/s3-put.json` behaves exactly like these tests.
     JsonNode object = json.readTree(event("s3-put.json")).at("/Records/0/s3/object");
-    String md5 =
-        java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("MD5").digest(sample));
+    String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(sample));
     assertThat(object.get("eTag").asText()).isEqualTo(md5);
     assertThat(object.get("size").asLong()).isEqualTo(sample.length);
   }
@@ -181,7 +181,8 @@ class TaggerIT {
         .containsEntry("autotag:status", "classified")
         .containsEntry("autotag:label", "cat")
         .containsEntry("autotag:confidence", "0.91")
-        .containsEntry("autotag:labels", "cat/dog")
+        .containsEntry(
+            "autotag:labels", "cat") // dog 0.35 is below the default label threshold (0.65)
         .containsEntry("autotag:model", "fake/scripted")
         .containsEntry("autotag:etag", "2224d56de21ef39bd00e7b969a0646e2");
     assertThat(json.readTree(output).get("classified").asInt()).isEqualTo(1);
@@ -305,7 +306,7 @@ class TaggerIT {
     assertThat(review.get("size").asLong()).isEqualTo(sample.length);
     assertThat(review.get("contentType").asText()).isEqualTo("image/jpeg");
     assertThat(review.get("provider").asText()).isEqualTo("fake");
-    assertThat(review.get("threshold").asDouble()).isEqualTo(0.5);
+    assertThat(review.get("threshold").asDouble()).isEqualTo(0.75);
     assertThat(review.get("reason").asText()).isEqualTo("low-confidence");
     assertThat(review.get("time").asText()).isEqualTo("2026-11-22T10:00:00Z");
     assertThat(review.get("predictions").get(0).get("label").asText()).isEqualTo("cat");
@@ -492,7 +493,7 @@ class TaggerIT {
     classifier.fail(flaky, new ClassificationException(FailureReason.THROTTLED, "429"));
     JsonNode event = json.readTree(event("sqs-s3-put.json"));
     // A fourth message whose body is not an S3 event at all.
-    ((com.fasterxml.jackson.databind.node.ArrayNode) event.get("Records"))
+    ((ArrayNode) event.get("Records"))
         .addObject()
         .put("messageId", "garbage-1")
         .put("body", "this is not json");

@@ -8,6 +8,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ImageSize;
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -381,7 +382,7 @@ public final class ImageDecoder {
     BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = rgb.createGraphics();
     try {
-      g.setColor(java.awt.Color.WHITE);
+      g.setColor(Color.WHITE);
       g.fillRect(0, 0, w, h);
       g.drawImage(image, 0, 0, null);
     } finally {

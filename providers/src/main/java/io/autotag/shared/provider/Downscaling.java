@@ -1,6 +1,7 @@
 package io.autotag.shared.provider;
 
 import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.image.Downscaler;
@@ -57,7 +58,7 @@ public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscal
     }
     if (downscaler.isEmpty()) {
       throw new ClassificationException(
-          io.autotag.shared.classify.FailureReason.TOO_LARGE,
+          FailureReason.TOO_LARGE,
           "the image is "
               + image.data().length
               + " bytes; "

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Random;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class DownscalerTest {
@@ -36,7 +37,7 @@ class DownscalerTest {
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(fitted.data()));
     assertThat(decoded.getWidth()).isLessThan(800);
     assertThat((double) decoded.getWidth() / decoded.getHeight())
-        .isCloseTo(2.0, org.assertj.core.api.Assertions.within(0.02));
+        .isCloseTo(2.0, Assertions.within(0.02));
   }
 
   @Test
@@ -73,7 +74,7 @@ class DownscalerTest {
     byte[] rotated =
         TestPictures.withExifOrientation(
             TestPictures.encode(
-                javax.imageio.ImageIO.read(new ByteArrayInputStream(noise(40, 20, "jpeg"))), "jpg"),
+                ImageIO.read(new ByteArrayInputStream(noise(40, 20, "jpeg"))), "jpg"),
             6,
             false);
     ImageInput.Bytes fitted =

@@ -3,6 +3,7 @@ package io.autotag.shared.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,8 +29,7 @@ class ExifOrientationTest {
     int[] upright = ExifOrientation.apply(PIXELS, 3, 2, orientation);
 
     assertThat(upright)
-        .containsExactly(
-            java.util.Arrays.stream(expected.split(",")).mapToInt(Integer::parseInt).toArray());
+        .containsExactly(Arrays.stream(expected.split(",")).mapToInt(Integer::parseInt).toArray());
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -85,7 +86,7 @@ class ImageDecoderTest {
     }
     byte[] progressive = out.toByteArray();
     // Every scan rendered, the JDK's way: the reference for the final image.
-    BufferedImage reference = ImageIO.read(new java.io.ByteArrayInputStream(progressive));
+    BufferedImage reference = ImageIO.read(new ByteArrayInputStream(progressive));
 
     DecodedImage image = decoder.decode(progressive);
 

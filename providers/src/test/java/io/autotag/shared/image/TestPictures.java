@@ -1,6 +1,7 @@
 package io.autotag.shared.image;
 
 import io.autotag.shared.testing.TestImages;
+import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,7 +23,7 @@ final class TestPictures {
   static BufferedImage halves(int type, int width, int height, Color left, Color right) {
     BufferedImage image = new BufferedImage(width, height, type);
     Graphics2D g = image.createGraphics();
-    g.setComposite(java.awt.AlphaComposite.Src);
+    g.setComposite(AlphaComposite.Src);
     g.setColor(left);
     g.fillRect(0, 0, width / 2, height);
     g.setColor(right);

@@ -18,6 +18,7 @@ import io.autotag.shared.testing.FakeClassifier;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class FallbackClassifierTest {
@@ -148,7 +149,7 @@ class FallbackClassifierTest {
     ProviderRegistry registry = ProviderRegistry.of(List.of(factory("onnx", null)));
     Settings settings = Settings.of(Map.of("AUTOTAG_PROVIDER", "nope,onnx"));
     assertThat(registry.create(settings, null)).isNull();
-    org.assertj.core.api.Assertions.assertThatThrownBy(settings::check)
+    Assertions.assertThatThrownBy(settings::check)
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("AUTOTAG_PROVIDER");
   }

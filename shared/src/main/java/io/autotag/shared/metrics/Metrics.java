@@ -1,11 +1,13 @@
 package io.autotag.shared.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.autotag.shared.config.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,7 @@ import software.amazon.cloudwatchlogs.emf.environment.Environment;
 import software.amazon.cloudwatchlogs.emf.environment.LambdaEnvironment;
 import software.amazon.cloudwatchlogs.emf.logger.MetricsLogger;
 import software.amazon.cloudwatchlogs.emf.model.DimensionSet;
+import software.amazon.cloudwatchlogs.emf.model.MetricsContext;
 import software.amazon.cloudwatchlogs.emf.model.Unit;
 import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
 import software.amazon.cloudwatchlogs.emf.sinks.ISink;
@@ -70,17 +73,17 @@ public final class Metrics {
   private static final ISink DISCARD =
       new ISink() {
         @Override
-        public void accept(software.amazon.cloudwatchlogs.emf.model.MetricsContext context) {
+        public void accept(MetricsContext context) {
           try {
             context.serialize(); // the work of a real flush, minus the write
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
           }
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> shutdown() {
-          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        public CompletableFuture<Void> shutdown() {
+          return CompletableFuture.completedFuture(null);
         }
       };
 
@@ -218,6 +221,26 @@ public final class Metrics {
     if (enabled()) {
       write(discarded);
     }
+  }
+
+  /**
+   * For SnapStart priming, last: records one of every metric and serializes it, with whatever the
+   * priming paths recorded, into a sink that drops it ({@link #discard()}). The EMF code is then
+   * loaded in the snapshot, nothing the priming did is counted, and nothing is emitted before the
+   * snapshot.
+   */
+  public void primeAndDiscard() {
+    if (!enabled()) {
+      return;
+    }
+    object("classified", null);
+    object("skipped", "priming");
+    classify("priming", 1, false);
+    fallback("priming");
+    reviewMessages(1);
+    request("/priming", 200, 1);
+    verdict("priming");
+    discard();
   }
 
   private void count(Group group, String metric, double value) {

@@ -1,5 +1,6 @@
 package io.autotag.shared.net;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -64,16 +66,6 @@ public final class SafeUrlFetcher implements AutoCloseable {
 
   public FetchPolicy policy() {
     return policy;
-  }
-
-  /**
-   * Checks the URL without fetching it: scheme, form, and every address of its host. Callers that
-   * hand a URL to a provider which fetches it from its own network use this.
-   */
-  public URI vet(URI uri) throws FetchException {
-    URI checked = checkForm(uri);
-    checkAddresses(checked);
-    return checked;
   }
 
   /** Fetches the URL, following at most {@link FetchPolicy#maxRedirects()} redirects. */
@@ -253,12 +245,12 @@ public final class SafeUrlFetcher implements AutoCloseable {
   private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final long max;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private Flow.Subscription subscription;
 
     private final boolean announcedTooLarge;
 
-    CappedBody(long max, java.util.OptionalLong announced) {
+    CappedBody(long max, OptionalLong announced) {
       this.max = max;
       this.announcedTooLarge = announced.isPresent() && announced.getAsLong() > max;
     }

@@ -5,6 +5,7 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.review.ReviewMessage;
@@ -137,12 +138,15 @@ public final class TaggingPipeline implements AutoCloseable {
 
   private Decision classify(WorkItem item, List<ObjectTag> existing, ClassifierInputs.Ready ready) {
     Classification classification;
+    long start = System.nanoTime();
     try {
       classification = classifier.classify(ready.input());
     } catch (ClassificationException e) {
+      logClassification(ready.known(), classifier.name(), start, null, e.reason().code());
       return problem(item, existing, ready.known(), e);
     }
     ObjectRef read = ready.known();
+    logClassification(read, classification.provider(), start, classification.top(), null);
     boolean confident =
         classification.top().isPresent()
             && classification.topConfidence() >= settings.reviewThreshold();
@@ -298,6 +302,10 @@ public final class TaggingPipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * One line per object: where it is, its outcome, and its label (classified) or the reason code
+   * (every other outcome). Logs Insights reads the fields (README, "Logs").
+   */
   private static void logResult(ObjectResult result) {
     var event =
         (result.outcome() == Outcome.RETRY ? log.atWarn() : log.atInfo())
@@ -306,8 +314,32 @@ public final class TaggingPipeline implements AutoCloseable {
     result.ref().versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
         .addKeyValue("outcome", outcomeName(result.outcome()))
-        .addKeyValue("detail", result.detail())
+        .addKeyValue(result.outcome() == Outcome.CLASSIFIED ? "label" : "reason", result.detail())
         .log("object processed");
+  }
+
+  /**
+   * One line per classifier call: the object, the provider that answered (or was asked, on a
+   * failure), the call's milliseconds, and the top label and confidence or the failure's reason.
+   */
+  private static void logClassification(
+      ObjectRef ref, String provider, long startNanos, Optional<Label> top, String reason) {
+    var event = log.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key());
+    ref.versionId().ifPresent(version -> event.addKeyValue("versionId", version));
+    event
+        .addKeyValue("provider", provider)
+        .addKeyValue("ms", (System.nanoTime() - startNanos) / 1_000_000);
+    if (top != null) {
+      top.ifPresent(
+          label ->
+              event
+                  .addKeyValue("label", label.name())
+                  .addKeyValue("confidence", label.confidence()));
+    }
+    if (reason != null) {
+      event.addKeyValue("reason", reason);
+    }
+    event.log("classification");
   }
 
   /**

@@ -3,6 +3,7 @@ package io.autotag.shared.secrets;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class Secrets {
 
   /** Secrets backed by SSM and Secrets Manager through {@code aws}. */
   public static Secrets create(Settings settings, AwsClients aws) {
-    Optional<java.net.URI> common = AwsSettings.commonEndpoint(settings);
+    Optional<URI> common = AwsSettings.commonEndpoint(settings);
     var ssm = settings.httpUri("AWS_ENDPOINT_URL_SSM").or(() -> common);
     var secretsManager = settings.httpUri("AWS_ENDPOINT_URL_SECRETS_MANAGER").or(() -> common);
     // Built now but connects to nothing until a reference is read; without AWS clients (tests),

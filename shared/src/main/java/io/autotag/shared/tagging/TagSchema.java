@@ -29,6 +29,13 @@ import java.util.Optional;
 public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
 
   public static final String DEFAULT_PREFIX = "autotag:";
+
+  /**
+   * With the embedded model's calibrated confidence, labels at or above 0.65 were right at least
+   * 90% of the time on the tuning photos (model/MODEL_CARD.md, Quality).
+   */
+  public static final double DEFAULT_LABEL_THRESHOLD = 0.65;
+
   static final String LABEL_SEPARATOR = "/";
 
   public static final String STATUS = "status";
@@ -61,7 +68,8 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
               + " characters and must not start with aws:");
       prefix = DEFAULT_PREFIX;
     }
-    double labelThreshold = settings.decimal("AUTOTAG_LABEL_THRESHOLD", 0.3, 0.0, 1.0);
+    double labelThreshold =
+        settings.decimal("AUTOTAG_LABEL_THRESHOLD", DEFAULT_LABEL_THRESHOLD, 0.0, 1.0);
     int maxLabels = settings.integer("AUTOTAG_MAX_LABELS", 5, 1, 50);
     return new TagSchema(prefix, labelThreshold, maxLabels);
   }

@@ -1,5 +1,7 @@
 package io.autotag.shared.tagging;
 
+import java.util.Optional;
+
 /** The value of the {@code status} tag: what autotag concluded about an object. */
 public enum TagStatus {
   /** Labelled with confidence at or above the review threshold. */
@@ -36,12 +38,12 @@ public enum TagStatus {
     return this == REVIEWED;
   }
 
-  public static java.util.Optional<TagStatus> fromValue(String value) {
+  public static Optional<TagStatus> fromValue(String value) {
     for (TagStatus status : values()) {
       if (status.value.equals(value)) {
-        return java.util.Optional.of(status);
+        return Optional.of(status);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

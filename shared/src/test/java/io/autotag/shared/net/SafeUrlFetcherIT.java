@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.config.Settings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,6 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +32,7 @@ class SafeUrlFetcherIT {
   private HttpServer server;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong hugeBytesSent = new AtomicLong();
-  private final java.util.concurrent.CountDownLatch announcedBodyStarted =
-      new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch announcedBodyStarted = new CountDownLatch(1);
   private String base;
 
   @BeforeEach
@@ -45,7 +48,7 @@ class SafeUrlFetcherIT {
             // the client hung up (size cap, timeout): expected in some tests
           }
         });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -281,8 +284,8 @@ class SafeUrlFetcherIT {
   @Test
   void readsItsPolicyFromSettings() {
     var settings =
-        io.autotag.shared.config.Settings.of(
-            java.util.Map.of(
+        Settings.of(
+            Map.of(
                 FetchPolicy.ALLOWED_ENDPOINTS, "127.0.0.1:4566, [::1]:9000",
                 FetchPolicy.MAX_BYTES, "1000"));
     FetchPolicy policy = FetchPolicy.from(settings);
@@ -292,9 +295,7 @@ class SafeUrlFetcherIT {
     assertThat(policy.permits(InetAddress.getLoopbackAddress(), 4566)).isTrue();
     assertThat(policy.permits(InetAddress.getLoopbackAddress(), 4567)).isFalse();
 
-    var bad =
-        io.autotag.shared.config.Settings.of(
-            java.util.Map.of(FetchPolicy.ALLOWED_ENDPOINTS, "localhost:80"));
+    var bad = Settings.of(Map.of(FetchPolicy.ALLOWED_ENDPOINTS, "localhost:80"));
     FetchPolicy.from(bad);
     assertThatThrownBy(bad::check).hasMessageContaining(FetchPolicy.ALLOWED_ENDPOINTS);
   }

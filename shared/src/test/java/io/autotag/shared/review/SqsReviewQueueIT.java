@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** SqsReviewQueue against ElasticMQ, a real SQS protocol server. */
 class SqsReviewQueueIT {
@@ -113,11 +114,7 @@ class SqsReviewQueueIT {
             .createQueue(
                 b ->
                     b.queueName("review.fifo")
-                        .attributes(
-                            Map.of(
-                                software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                    .FIFO_QUEUE,
-                                "true")))
+                        .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
             .queueUrl();
     ReviewQueue reviews = new SqsReviewQueue(aws.clients().sqs(), queue, json);
 

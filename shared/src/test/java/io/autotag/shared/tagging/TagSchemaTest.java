@@ -9,6 +9,7 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.config.ConfigurationException;
 import io.autotag.shared.config.Settings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,7 +132,7 @@ class TagSchemaTest {
             List.of("dog", "a/b", "frisbee", "ball"),
             Optional.of("abc123"),
             "alice@example.com",
-            java.time.Instant.parse("2026-11-22T10:00:00.123Z"));
+            Instant.parse("2026-11-22T10:00:00.123Z"));
 
     assertThat(tags)
         .containsExactly(
@@ -147,8 +148,7 @@ class TagSchemaTest {
   @Test
   void noneOfTheseVerdictHasNoLabelTags() {
     List<ObjectTag> tags =
-        schema.forVerdict(
-            List.of(), Optional.empty(), "bob, the reviewer", java.time.Instant.EPOCH);
+        schema.forVerdict(List.of(), Optional.empty(), "bob, the reviewer", Instant.EPOCH);
 
     assertThat(tags)
         .containsExactly(

@@ -302,8 +302,9 @@
     $('finder').value = '';
     showOnly('workspace');
     if (!state.firstShown) {
+      // Page load to the first photo on screen: benchmarks/ReviewRoundTrip reads this mark.
       state.firstShown = true;
-      performance.mark('autotag-first-item');
+      photo.decode().then(() => performance.mark('autotag-first-photo'), () => {});
     }
     if (document.activeElement && document.activeElement !== document.body
         && !$('panel').contains(document.activeElement)) {

@@ -30,10 +30,12 @@ import java.util.Objects;
  * [1,C,H,W]}: a label's confidence is its maximum over the cells). {@code activation} says whether
  * the classifier must still apply the softmax or sigmoid (the output is logits) or the model
  * already did. An optional {@code inference} object gives the model's default {@link
- * InferenceOptions}.
+ * InferenceOptions}, an optional {@code calibration} turns raw scores into calibrated confidences
+ * ({@link Calibration}; absent, scores are reported as they are).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelDescriptor(String id, Input input, Output output, InferenceOptions inference) {
+public record ModelDescriptor(
+    String id, Input input, Output output, InferenceOptions inference, Calibration calibration) {
 
   /** A single stretched pass: what a plain classifier expects. */
   public static final InferenceOptions PLAIN =
@@ -44,8 +46,14 @@ public record ModelDescriptor(String id, Input input, Output output, InferenceOp
       @JsonProperty("id") String id,
       @JsonProperty("input") Input input,
       @JsonProperty("output") Output output,
-      @JsonProperty("inference") Inference inference) {
-    this(id, input, output, inference == null ? PLAIN : inference.options());
+      @JsonProperty("inference") Inference inference,
+      @JsonProperty("calibration") Calibration calibration) {
+    this(
+        id,
+        input,
+        output,
+        inference == null ? PLAIN : inference.options(),
+        calibration == null ? Calibration.NONE : calibration);
   }
 
   public ModelDescriptor {
@@ -53,6 +61,7 @@ public record ModelDescriptor(String id, Input input, Output output, InferenceOp
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(inference, "inference");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
   /**
@@ -230,6 +239,7 @@ public record ModelDescriptor(String id, Input input, Output output, InferenceOp
     if (!(input.scale() > 0)) {
       problems.add("input scale must be positive");
     }
+    problems.addAll(calibration.problems());
     return problems;
   }
 

@@ -69,6 +69,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
   private final InferenceOptions options;
   private final List<InferenceOptions.Pass> passes;
   private final TensorWriter writer;
+  private final Calibration.Curve[] calibration;
   private final long[] pinnedOutputShape;
   private final ProviderCapabilities capabilities;
   private final ConcurrentLinkedQueue<Workspace> workspaces = new ConcurrentLinkedQueue<>();
@@ -89,6 +90,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     this.options = options;
     this.passes = options.passes();
     this.writer = new TensorWriter(descriptor.input());
+    this.calibration = descriptor.calibration().forLabels(labels);
     this.pinnedOutputShape = pinnedOutputShape;
     this.capabilities = ProviderCapabilities.bytesOnly(MAX_BYTES, ImageDecoder.FORMATS);
   }
@@ -141,6 +143,11 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         throw new ModelSetupException("the labels file is empty");
       }
       long[] pinned = check(session, descriptor, labels.size());
+      try {
+        descriptor.calibration().forLabels(labels);
+      } catch (IllegalArgumentException e) {
+        throw new ModelSetupException(e.getMessage());
+      }
       OnnxClassifier classifier =
           new OnnxClassifier(
               OrtEnvironment.getEnvironment(),
@@ -153,6 +160,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
       log.atInfo()
           .addKeyValue("model", descriptor.id())
           .addKeyValue("labels", labels.size())
+          .addKeyValue("calibrated", !descriptor.calibration().isIdentity())
           .addKeyValue("passes", classifier.passes.size())
           .addKeyValue("resize", options.resize())
           .log("onnx session ready");
@@ -282,15 +290,15 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
     ModelDescriptor.Input input = descriptor.input();
     DecodedImage decoded = decoder.decode(bytes, input.width(), input.height());
-    float[] scores = scores(decoded);
+    double[] confidence = confidences(scores(decoded));
     return new Classification(
         NAME,
         descriptor.id(),
-        topLabels(scores),
+        topLabels(confidence),
         descriptor.output().kind().multiLabel(),
         Optional.of(decoded.originalSize()),
         Duration.ofNanos(System.nanoTime() - start),
-        allClasses(scores));
+        allClasses(confidence));
   }
 
   /**
@@ -356,28 +364,34 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
   }
 
-  /** Every class in the model's order with its score: the model's whole answer. */
-  private List<Label> allClasses(float[] scores) {
-    List<Label> all = new ArrayList<>(scores.length);
+  /** Each class's score through its calibration curve, in the model's order. */
+  private double[] confidences(float[] scores) {
+    double[] confidence = new double[scores.length];
     for (int i = 0; i < scores.length; i++) {
-      all.add(new Label(labels.get(i), clamp(scores[i])));
+      confidence[i] = Calibration.apply(calibration[i], scores[i]);
+    }
+    return confidence;
+  }
+
+  /** Every class in the model's order with its confidence: the model's whole answer. */
+  private List<Label> allClasses(double[] confidence) {
+    List<Label> all = new ArrayList<>(confidence.length);
+    for (int i = 0; i < confidence.length; i++) {
+      all.add(new Label(labels.get(i), confidence[i]));
     }
     return all;
   }
 
-  private static double clamp(float s) {
-    return Float.isNaN(s) ? 0.0 : Math.min(1.0, Math.max(0.0, s));
-  }
-
-  private List<Label> topLabels(float[] scores) {
-    Integer[] order = new Integer[scores.length];
+  /** The best labels by confidence. */
+  private List<Label> topLabels(double[] confidence) {
+    Integer[] order = new Integer[confidence.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    Arrays.sort(order, (a, b) -> Double.compare(confidence[b], confidence[a]));
     List<Label> top = new ArrayList<>();
     for (int i = 0; i < Math.min(MAX_LABELS, order.length); i++) {
-      top.add(new Label(labels.get(order[i]), clamp(scores[order[i]])));
+      top.add(new Label(labels.get(order[i]), confidence[order[i]]));
     }
     return top;
   }

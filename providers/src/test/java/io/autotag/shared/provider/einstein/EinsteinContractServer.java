@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -262,7 +263,7 @@ public final class EinsteinContractServer extends ContractServer {
       throw new Violation("no Content-Length (a chunked body)");
     }
     String encoding = request.header("Transfer-Encoding");
-    if (encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
       throw new Violation("the body is sent chunked");
     }
   }

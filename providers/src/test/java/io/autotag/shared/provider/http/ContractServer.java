@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -52,7 +53,7 @@ public abstract class ContractServer implements AutoCloseable {
     }
 
     public Response withHeader(String name, String value) {
-      Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+      Map<String, String> all = new LinkedHashMap<>(headers);
       all.put(name, value);
       return new Response(status, contentType, body, all);
     }

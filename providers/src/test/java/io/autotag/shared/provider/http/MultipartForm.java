@@ -2,11 +2,13 @@ package io.autotag.shared.provider.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,7 +77,7 @@ public final class MultipartForm {
       if (dataEnd < 0) {
         throw new IllegalArgumentException("no closing boundary");
       }
-      byte[] data = java.util.Arrays.copyOfRange(body, dataStart, dataEnd);
+      byte[] data = Arrays.copyOfRange(body, dataStart, dataEnd);
       Part part = part(headers, data);
       parts.computeIfAbsent(part.name(), k -> new ArrayList<>()).add(part);
       at = dataEnd + 2;
@@ -121,7 +123,7 @@ public final class MultipartForm {
     return parts.getOrDefault(name, List.of());
   }
 
-  public java.util.Set<String> names() {
+  public Set<String> names() {
     return parts.keySet();
   }
 

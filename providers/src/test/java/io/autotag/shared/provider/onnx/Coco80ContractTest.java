@@ -1,16 +1,19 @@
 package io.autotag.shared.provider.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.ClassifierContract;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.testing.TestImages;
 import java.awt.image.BufferedImage;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +48,25 @@ class Coco80ContractTest extends ClassifierContract {
     assertThat(classifier.capabilities().formats())
         .containsExactlyInAnyOrder(
             ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.BMP, ImageFormat.WEBP);
+  }
+
+  @Test
+  void theShippedConfigurationGivesTheRecordedLabelsForTheReferencePhoto() throws Exception {
+    byte[] png;
+    try (InputStream in =
+        getClass().getResourceAsStream("/io/autotag/models/coco80/reference-photo.png")) {
+      png = in.readAllBytes();
+    }
+
+    Classification c = classifier.classify(ImageInput.Bytes.of(png));
+
+    // Recorded with the shipped model.json (stretch + zoomed-out pass, Platt calibration): the
+    // astronaut is a person, confidently enough to be auto-tagged at the default review threshold
+    // (0.75), and nothing else reaches the default label threshold (0.65).
+    assertThat(c.labels()).extracting(Label::name).startsWith("person", "bottle", "motorcycle");
+    assertThat(c.labels().get(0).confidence()).isCloseTo(0.8185, within(1e-3));
+    assertThat(c.labels().get(1).confidence()).isCloseTo(0.0299, within(1e-3));
+    assertThat(c.labels().get(2).confidence()).isCloseTo(0.0283, within(1e-3));
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,7 @@ class OnnxPipelineIT {
 
     Settings missing = Settings.of(Map.of(OnnxSettings.MODEL, "s3://models/none/model.onnx"));
     assertThat(OnnxClassifierFactory.create().create(missing, aws.clients())).isNull();
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(missing::check).getMessage())
+    assertThat(Assertions.catchThrowable(missing::check).getMessage())
         .contains("s3://models/none/model.onnx");
   }
 
@@ -149,7 +151,7 @@ class OnnxPipelineIT {
     }
     png[24] = 8;
     png[25] = 2;
-    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    CRC32 crc = new CRC32();
     crc.update(png, 12, 17);
     long v = crc.getValue();
     png[29] = (byte) (v >>> 24);

@@ -20,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +147,61 @@ class OnnxUserModelTest {
   }
 
   @Test
+  void aCalibrationInTheDescriptorTurnsScoresIntoItsConfidences(@TempDir Path dir)
+      throws Exception {
+    Path model = copyFixture(dir);
+    Path calibrated = dir.resolve("calibrated.json");
+    String json = Files.readString(dir.resolve("model.json"));
+    Files.writeString(
+        calibrated,
+        json.substring(0, json.lastIndexOf('}'))
+            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": -3.0},"
+            + " \"classes\": {\"green\": {\"a\": 0.5, \"b\": 0.0}}}}");
+    Classification raw = classifier.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
+
+    OnnxClassifier withCalibration =
+        build(
+            Map.of(
+                OnnxSettings.MODEL,
+                model.toString(),
+                OnnxSettings.DESCRIPTOR,
+                "file:" + calibrated));
+    try {
+      Classification c = withCalibration.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
+
+      Calibration expected = withCalibration.descriptor().calibration();
+      for (Label label : raw.labels()) {
+        assertThat(c.labels())
+            .filteredOn(l -> l.name().equals(label.name()))
+            .singleElement()
+            .extracting(Label::confidence)
+            .isEqualTo(expected.confidence(label.name(), label.confidence()));
+      }
+      assertThat(c.topConfidence()).isLessThan(raw.topConfidence());
+    } finally {
+      withCalibration.close();
+    }
+  }
+
+  @Test
+  void aCalibrationForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
+      throws Exception {
+    Path model = copyFixture(dir);
+    String json = Files.readString(dir.resolve("model.json"));
+    Files.writeString(
+        dir.resolve("model.json"),
+        json.substring(0, json.lastIndexOf('}'))
+            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
+            + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}}");
+
+    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
+        .singleElement()
+        .asString()
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("not in the labels: purple");
+  }
+
+  @Test
   void labelsThatDoNotMatchTheModelAreAConfigurationProblem(@TempDir Path dir) throws Exception {
     Path model = copyFixture(dir);
     Files.writeString(dir.resolve("labels.txt"), "red\ngreen\nblue\npurple\n");
@@ -233,8 +290,7 @@ class OnnxUserModelTest {
         ImageInput.Bytes.of("just text".getBytes(StandardCharsets.UTF_8)),
         FailureReason.UNSUPPORTED_TYPE);
     byte[] png = TestImages.png(Color.RED);
-    assertReason(
-        ImageInput.Bytes.of(java.util.Arrays.copyOf(png, png.length / 2)), FailureReason.CORRUPT);
+    assertReason(ImageInput.Bytes.of(Arrays.copyOf(png, png.length / 2)), FailureReason.CORRUPT);
     assertReason(
         ImageInput.Url.of(URI.create("https://example.com/a.png")), FailureReason.REJECTED);
   }
@@ -284,7 +340,7 @@ class OnnxUserModelTest {
     return dir.resolve("model.onnx");
   }
 
-  private static org.assertj.core.data.Offset<Double> within() {
-    return org.assertj.core.data.Offset.offset(1e-4);
+  private static Offset<Double> within() {
+    return Offset.offset(1e-4);
   }
 }

@@ -6,6 +6,7 @@ import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageSize;
 import io.autotag.shared.image.DecodedImage;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class TensorWriterTest {
   void letterboxKeepsTheAspectAndPadsWithGrey() {
     // A 4x2 image into a 4x4 input: rows 0 and 3 are padding, rows 1-2 the image.
     int[] pixels = new int[8];
-    java.util.Arrays.fill(pixels, 0xFFFFFF);
+    Arrays.fill(pixels, 0xFFFFFF);
     DecodedImage white = new DecodedImage(4, 2, pixels, new ImageSize(4, 2), ImageFormat.PNG);
 
     FloatBuffer out =
@@ -66,7 +67,7 @@ class TensorWriterTest {
   @Test
   void zoomedOutPassShrinksTheImageIntoTheCentre() {
     int[] pixels = new int[16];
-    java.util.Arrays.fill(pixels, 0xFFFFFF);
+    Arrays.fill(pixels, 0xFFFFFF);
     DecodedImage white = new DecodedImage(4, 4, pixels, new ImageSize(4, 4), ImageFormat.PNG);
 
     FloatBuffer out =
@@ -119,7 +120,7 @@ class TensorWriterTest {
   void veryWideFootprintsAverageWithoutOverflow() {
     // 600x1 into 1x1: one footprint of 600 pixels, past the packed sums' 256.
     int[] pixels = new int[600];
-    java.util.Arrays.fill(pixels, 0xFF80FF);
+    Arrays.fill(pixels, 0xFF80FF);
     DecodedImage wide = new DecodedImage(600, 1, pixels, new ImageSize(600, 1), ImageFormat.PNG);
 
     FloatBuffer out = write(input(1, 1, "NHWC", "RGB", 1.0, 0, 1), PLAIN, wide);

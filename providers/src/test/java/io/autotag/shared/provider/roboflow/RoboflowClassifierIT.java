@@ -19,6 +19,7 @@ import io.autotag.shared.provider.http.ProviderHttp;
 import io.autotag.shared.provider.http.Retrier;
 import io.autotag.shared.secrets.Secrets;
 import io.autotag.shared.testing.TestImages;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,7 +104,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void inferRouteSendsTheKeyAsBearerAndTheImageAsBase64Json() throws Exception {
-    byte[] png = TestImages.png(java.awt.Color.RED);
+    byte[] png = TestImages.png(Color.RED);
     classifier().classify(ImageInput.Bytes.of(png));
 
     ContractServer.Received request = server.lastReceived();
@@ -115,7 +117,7 @@ class RoboflowClassifierIT extends ClassifierContract {
 
   @Test
   void legacyRouteSendsARawBase64BodyAndTheDocumentedApiKeyParameter() throws Exception {
-    byte[] png = TestImages.png(java.awt.Color.BLUE);
+    byte[] png = TestImages.png(Color.BLUE);
     extra.put("AUTOTAG_ROBOFLOW_ROUTE", "legacy");
     extra.put("AUTOTAG_ROBOFLOW_KEY_PLACEMENT", "parameter");
     Classification result = classifier().classify(ImageInput.Bytes.of(png));
@@ -377,7 +379,7 @@ class RoboflowClassifierIT extends ClassifierContract {
     assertThat(ImageFormat.sniff(sent)).contains(ImageFormat.JPEG);
     BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(sent));
     assertThat((double) decoded.getWidth() / decoded.getHeight())
-        .isCloseTo(1.5, org.assertj.core.api.Assertions.within(0.02));
+        .isCloseTo(1.5, Assertions.within(0.02));
     assertThat(result.top()).isPresent();
   }
 

@@ -9,14 +9,19 @@ import io.autotag.shared.provider.http.ContractServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 
@@ -190,7 +195,7 @@ public final class RoboflowContractServer extends ContractServer {
         throw new Violation("the image URL is not http(s)");
       }
       return uri;
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new Violation("the image URL is not a URL");
     }
   }
@@ -221,7 +226,7 @@ public final class RoboflowContractServer extends ContractServer {
   protected Response success(Received request) {
     double threshold = asked.isEmpty() ? DEFAULT_CONFIDENCE : asked.getLast();
     ObjectNode root = json.createObjectNode();
-    root.put("inference_id", java.util.UUID.randomUUID().toString());
+    root.put("inference_id", UUID.randomUUID().toString());
     root.put("time", 0.0123);
     ObjectNode image = root.putObject("image");
     int[] size = size(images.isEmpty() ? null : images.getLast());
@@ -242,7 +247,7 @@ public final class RoboflowContractServer extends ContractServer {
       }
       root.set("predicted_classes", predicted);
     } else {
-      List<ObjectNode> kept = new java.util.ArrayList<>();
+      List<ObjectNode> kept = new ArrayList<>();
       for (int id = 0; id < classes.size(); id++) {
         Label label = classes.get(id);
         if (label.confidence() >= threshold) {
@@ -252,8 +257,8 @@ public final class RoboflowContractServer extends ContractServer {
                   .put("class_id", id)
                   .put(
                       "confidence",
-                      new java.math.BigDecimal(label.confidence())
-                          .setScale(4, java.math.RoundingMode.HALF_EVEN)
+                      new BigDecimal(label.confidence())
+                          .setScale(4, RoundingMode.HALF_EVEN)
                           .doubleValue()));
         }
       }

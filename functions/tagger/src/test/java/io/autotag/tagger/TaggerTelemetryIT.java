@@ -2,6 +2,7 @@ package io.autotag.tagger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
@@ -13,6 +14,7 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.CapturedMetrics;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.StdoutLogs;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.ByteArrayInputStream;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,11 +31,12 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The tagger's metrics, through the real handler, S3 and SQS servers and the real EMF library with
- * its sink captured: one object of each outcome, the provider's calls, review messages, nothing
- * before a SnapStart snapshot, and no key anywhere in a metric line.
+ * The tagger's metrics and logs, through the real handler, S3 and SQS servers, the real EMF library
+ * with its sink captured and the function's own logback.xml: one object of each outcome, the
+ * provider's calls, review messages, nothing before a SnapStart snapshot, no key anywhere in a
+ * metric line, and one flat JSON log line per object and per classification.
  */
-class TaggerMetricsIT {
+class TaggerTelemetryIT {
 
   static final String BUCKET = "metrics-uploads";
   static final ObjectMapper JSON = new ObjectMapper();
@@ -61,7 +65,8 @@ class TaggerMetricsIT {
             .fail(
                 throttled, new ClassificationException(FailureReason.THROTTLED, "busy, try later"));
     CapturedMetrics sink = new CapturedMetrics();
-    try (TaggerWiring wiring = wiring(classifier, sink, Map.of("AUTOTAG_PRIMING", "true"))) {
+    try (StdoutLogs logs = StdoutLogs.start();
+        TaggerWiring wiring = wiring(classifier, sink, Map.of("AUTOTAG_PRIMING", "true"))) {
       assertThat(wiring.priming().prime()).isTrue();
       assertThat(sink.lines()).as("nothing emitted before the snapshot").isEmpty();
 
@@ -78,6 +83,7 @@ class TaggerMetricsIT {
       } catch (RuntimeException expected) {
         // the invocation fails so Lambda retries it: its metrics are still written
       }
+      assertFlatLogs(logs);
     }
 
     assertThat(sink.sum("Objects", Map.of("Outcome", "classified"))).isEqualTo(1);
@@ -98,6 +104,60 @@ class TaggerMetricsIT {
     assertThat(sink.documents()).allSatisfy(d -> assertThat(d.namespace()).isEqualTo("autotag"));
     assertThat(String.join("\n", sink.lines()))
         .doesNotContain("secret-folder", BUCKET, "cat.png", "\"cat\"");
+  }
+
+  /** The log lines of the run above: flat JSON, one per object and one per classifier call. */
+  private static void assertFlatLogs(StdoutLogs logs) {
+    assertThat(logs.json())
+        .allSatisfy(
+            line -> {
+              assertThat(line.path("timestamp").asText()).isNotBlank();
+              assertThat(line.path("level").asText()).isIn("DEBUG", "INFO", "WARN", "ERROR");
+              assertThat(line.path("function").asText()).isNotBlank();
+              line.properties()
+                  .forEach(
+                      field ->
+                          assertThat(field.getValue().isContainerNode())
+                              .as("%s is a plain value", field.getKey())
+                              .isFalse());
+            });
+    List<JsonNode> objects = logs.withMessage("object processed");
+    assertThat(objects)
+        .extracting(line -> line.path("outcome").asText())
+        .containsExactlyInAnyOrder(
+            "classified", "review", "skipped", "gone", "duplicate", "failed");
+    assertThat(objects)
+        .allSatisfy(
+            line -> {
+              assertThat(line.path("requestId").asText()).isEqualTo("req-metrics");
+              assertThat(line.path("bucket").asText()).isEqualTo(BUCKET);
+              assertThat(line.path("key").asText()).startsWith("secret-folder/");
+            });
+    JsonNode failed = byOutcome(objects, "failed");
+    assertThat(failed.path("level").asText()).isEqualTo("WARN");
+    assertThat(failed.path("reason").asText()).isEqualTo("provider-throttled");
+    assertThat(byOutcome(objects, "classified").path("label").asText()).isEqualTo("cat");
+    assertThat(byOutcome(objects, "skipped").path("reason").asText()).isEqualTo("unsupported-type");
+    List<JsonNode> calls = logs.withMessage("classification");
+    assertThat(calls).hasSize(3);
+    assertThat(calls)
+        .allSatisfy(
+            line -> {
+              assertThat(line.path("provider").asText()).isEqualTo(FakeClassifier.NAME);
+              assertThat(line.path("ms").isIntegralNumber()).isTrue();
+              assertThat(line.path("key").asText()).startsWith("secret-folder/");
+            });
+    assertThat(calls)
+        .anySatisfy(line -> assertThat(line.path("confidence").isNumber()).isTrue())
+        .anySatisfy(
+            line -> assertThat(line.path("reason").asText()).isEqualTo("provider-throttled"));
+  }
+
+  private static JsonNode byOutcome(List<JsonNode> lines, String outcome) {
+    return lines.stream()
+        .filter(line -> line.path("outcome").asText().equals(outcome))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

@@ -7,7 +7,10 @@ import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class UrlFormTest {
+/**
+ * What {@link SafeUrlFetcher} refuses from the URL's form alone, before any address is looked up.
+ */
+class SafeUrlFetcherTest {
 
   @ParameterizedTest
   @ValueSource(

@@ -1,0 +1,856 @@
+package io.autotag.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.ImageInput;
+import io.autotag.shared.classify.Label;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.image.ImageDecoder;
+import io.autotag.shared.pipeline.PipelineSettings;
+import io.autotag.shared.provider.onnx.Calibration;
+import io.autotag.shared.provider.onnx.InferenceOptions;
+import io.autotag.shared.provider.onnx.ModelDescriptor;
+import io.autotag.shared.provider.onnx.OnnxClassifier;
+import io.autotag.shared.provider.onnx.OnnxClassifierFactory;
+import io.autotag.shared.tagging.TagSchema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The evaluation of issue 14: runs the bundled model through the real {@link OnnxClassifier} over
+ * the photos of {@code benchmarks/quality/evalset.tsv} (fetched by {@code fetch-evalset.sh}) and
+ * prints, as Markdown, every figure of the model card's quality section:
+ *
+ * <ol>
+ *   <li>each inference setting, uncalibrated, on both parts; the setting is <em>chosen on the
+ *       tuning part</em> (fewest photos sent to review for auto-tags right 95% of the time, then
+ *       top-label accuracy, then fewer passes);
+ *   <li>the calibration fitted on the tuning part for that setting (Platt, default curve plus
+ *       per-class curves where a class has enough examples, kept only if 5-fold cross-validation on
+ *       the tuning part says they help), and the review and label thresholds chosen on the tuning
+ *       part's cross-validated confidences;
+ *   <li>before (today's defaults: raw heatmap peak, stretch + zoomed-out pass 0.4, thresholds 0.5
+ *       and 0.3) against after (the shipped {@code model.json} and the shipped default thresholds,
+ *       run as the tagger runs them), on both parts, at the default and two other thresholds;
+ *   <li>the reliability table and expected calibration error, and every photo's verdict.
+ * </ol>
+ *
+ * <p>Nothing is ever chosen on the held-out part. The run ends by saying whether what ships
+ * (descriptor and default thresholds) is what this run fitted and chose.
+ *
+ * <p>usage: {@code ModelEvaluation ROOT MANIFEST [--calibration-out FILE] [--cache DIR]}
+ */
+public final class ModelEvaluation {
+
+  /** Auto-tags (top confidence at or above the review threshold) must be right this often. */
+  static final double AUTO_TAG_PRECISION = 0.95;
+
+  /** Labels in the {@code labels} tag must be right this often. */
+  static final double LABELS_PRECISION = 0.90;
+
+  static final double BEFORE_REVIEW = 0.5;
+  static final double BEFORE_LABELS = 0.3;
+  static final InferenceOptions BEFORE_OPTIONS =
+      new InferenceOptions(InferenceOptions.Resize.STRETCH, 0.4, false);
+
+  /** Classes need this many right and wrong examples in the tuning part for their own curve. */
+  static final int PER_CLASS_MINIMUM = 8;
+
+  /** How strongly a per-class curve is pulled towards the default one. */
+  static final double PER_CLASS_PULL = 2.0;
+
+  static final int FOLDS = 5;
+  static final int PAIRS_PER_PHOTO = 5;
+
+  private static final String MODEL_DIR = "io/autotag/models/coco80/";
+
+  private ModelEvaluation() {}
+
+  record Photo(
+      String id,
+      String pkg,
+      String path,
+      String sha256,
+      String shows,
+      Set<String> objects,
+      boolean heldout,
+      Path file) {
+    boolean hasObject() {
+      return !objects.isEmpty();
+    }
+  }
+
+  /** One photo's labels, best first (raw scores or calibrated confidences). */
+  record Result(Photo photo, List<Label> labels) {
+    double top() {
+      return labels.isEmpty() ? 0 : labels.getFirst().confidence();
+    }
+
+    boolean topRight() {
+      return !labels.isEmpty() && photo.objects().contains(labels.getFirst().name());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println(
+          "usage: ModelEvaluation ROOT MANIFEST [--calibration-out FILE] [--cache DIR]");
+      System.exit(2);
+    }
+    List<Photo> photos = readManifest(Path.of(args[0]), Path.of(args[1]));
+    Path calibrationOut = null;
+    Path cache = null;
+    for (int i = 2; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--calibration-out" -> calibrationOut = Path.of(args[i + 1]);
+        case "--cache" -> cache = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    int maxLabels = TagSchema.from(Settings.of(Map.of())).maxLabels();
+
+    Model model = Model.load();
+    Map<String, InferenceOptions> variants = variants();
+    Map<String, List<Result>> raw = new LinkedHashMap<>();
+    for (var variant : variants.entrySet()) {
+      raw.put(variant.getKey(), model.runCached(photos, variant.getValue(), cache));
+    }
+
+    // 1. The inference setting, chosen on the tuning part.
+    String chosen = null;
+    double[] best = null;
+    for (var entry : raw.entrySet()) {
+      List<Result> tuning = part(entry.getValue(), false);
+      double threshold =
+          threshold(tuning, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+      double[] score = {
+        reviewRate(tuning, threshold), -topAccuracy(tuning), passes(variants.get(entry.getKey()))
+      };
+      if (best == null || Arrays.compare(score, best) < 0) {
+        best = score;
+        chosen = entry.getKey();
+      }
+    }
+    List<Result> chosenRaw = raw.get(chosen);
+
+    // 2. The calibration, fitted on the tuning part.
+    List<Result> tuningRaw = part(chosenRaw, false);
+    CrossValidation cv = CrossValidation.run(tuningRaw);
+    Calibration fitted = cv.perClassHelps ? fit(tuningRaw, true) : fit(tuningRaw, false);
+    List<Result> outOfFold = cv.perClassHelps ? cv.perClass : cv.global;
+
+    // 3. The thresholds, chosen on the tuning part's cross-validated confidences.
+    double reviewThreshold =
+        threshold(outOfFold, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+    double labelThreshold = labelThreshold(outOfFold, maxLabels);
+
+    // 4. Before and after, through the real classifier.
+    List<Result> before = model.runCached(photos, BEFORE_OPTIONS, cache);
+    OnnxClassifier shipped =
+        (OnnxClassifier) OnnxClassifierFactory.create().create(Settings.of(Map.of()), null);
+    List<Result> after;
+    try {
+      after = runClassifier(shipped, photos);
+    } finally {
+      shipped.close();
+    }
+    Settings defaults = Settings.of(Map.of());
+    double shippedReview = PipelineSettings.from(defaults).reviewThreshold();
+    double shippedLabels = TagSchema.from(defaults).labelThreshold();
+
+    Report report = new Report(maxLabels);
+    report.header(photos);
+    report.variants(raw, chosen, variants);
+    report.calibration(fitted, cv, reviewThreshold, labelThreshold);
+    report.beforeAfter(before, after, shippedReview, shippedLabels);
+    report.reliability(before, after);
+    report.shipped(
+        shipped.descriptor(),
+        shipped.options(),
+        variants.get(chosen),
+        fitted,
+        shippedReview,
+        reviewThreshold,
+        shippedLabels,
+        labelThreshold);
+    report.perPhoto(after, shippedReview, shippedLabels);
+    if (calibrationOut != null) {
+      Files.writeString(calibrationOut, calibrationJson(fitted));
+    }
+  }
+
+  static int passes(InferenceOptions o) {
+    return 1 + (o.flip() ? 1 : 0) + (o.zoomOut() > 0 ? 1 : 0);
+  }
+
+  static Map<String, InferenceOptions> variants() {
+    Map<String, InferenceOptions> v = new LinkedHashMap<>();
+    InferenceOptions.Resize s = InferenceOptions.Resize.STRETCH;
+    InferenceOptions.Resize l = InferenceOptions.Resize.LETTERBOX;
+    v.put("stretch", new InferenceOptions(s, 0, false));
+    v.put("letterbox", new InferenceOptions(l, 0, false));
+    v.put("stretch+flip", new InferenceOptions(s, 0, true));
+    v.put("letterbox+flip", new InferenceOptions(l, 0, true));
+    v.put("stretch+zoom0.4 (before)", BEFORE_OPTIONS);
+    v.put("stretch+zoom0.5", new InferenceOptions(s, 0.5, false));
+    v.put("stretch+zoom0.6", new InferenceOptions(s, 0.6, false));
+    v.put("letterbox+zoom0.4", new InferenceOptions(l, 0.4, false));
+    v.put("letterbox+zoom0.5", new InferenceOptions(l, 0.5, false));
+    v.put("stretch+zoom0.5+flip", new InferenceOptions(s, 0.5, true));
+    return v;
+  }
+
+  // ---------------------------------------------------------------- running the model
+
+  /** The bundled model's files, to build classifiers with any options and calibration. */
+  record Model(byte[] onnx, ModelDescriptor descriptor, List<String> labels) {
+
+    static Model load() throws IOException, ModelDescriptor.InvalidDescriptorException {
+      byte[] onnx = resource("model.onnx");
+      ModelDescriptor descriptor =
+          ModelDescriptor.parse(resource("model.json"), new ObjectMapper());
+      List<String> labels =
+          new String(resource("labels.txt"), StandardCharsets.UTF_8)
+              .lines()
+              .map(String::strip)
+              .filter(line -> !line.isEmpty())
+              .toList();
+      return new Model(onnx, descriptor, labels);
+    }
+
+    /**
+     * Uncalibrated results for one setting; with a cache folder (development only: the figures in
+     * the model card come from a run without one) they are kept per setting and photo checksum.
+     */
+    List<Result> runCached(List<Photo> photos, InferenceOptions options, Path cache)
+        throws Exception {
+      if (cache == null) {
+        return run(photos, options, Calibration.NONE);
+      }
+      Path file =
+          cache.resolve(options.resize() + "-" + options.zoomOut() + "-" + options.flip() + ".tsv");
+      Map<String, List<Label>> cached = new java.util.HashMap<>();
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file)) {
+          String[] f = line.split("\t");
+          List<Label> labels = new ArrayList<>();
+          for (int i = 2; i + 1 < f.length; i += 2) {
+            labels.add(new Label(f[i], Double.parseDouble(f[i + 1])));
+          }
+          cached.put(f[0] + "\t" + f[1], labels);
+        }
+      }
+      List<Photo> missing =
+          photos.stream().filter(p -> !cached.containsKey(p.id() + "\t" + p.sha256())).toList();
+      if (!missing.isEmpty()) {
+        StringBuilder sb = new StringBuilder();
+        for (Result r : run(missing, options, Calibration.NONE)) {
+          sb.append(r.photo().id()).append('\t').append(r.photo().sha256());
+          for (Label l : r.labels()) {
+            sb.append('\t').append(l.name()).append('\t').append(l.confidence());
+          }
+          sb.append('\n');
+          cached.put(r.photo().id() + "\t" + r.photo().sha256(), r.labels());
+        }
+        Files.createDirectories(cache);
+        Files.writeString(
+            file,
+            sb,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
+      return photos.stream()
+          .map(p -> new Result(p, cached.get(p.id() + "\t" + p.sha256())))
+          .toList();
+    }
+
+    List<Result> run(List<Photo> photos, InferenceOptions options, Calibration calibration)
+        throws Exception {
+      ModelDescriptor d = descriptor;
+      ModelDescriptor variant =
+          new ModelDescriptor(d.id(), d.input(), d.output(), options, calibration);
+      try (OnnxClassifier classifier =
+          OnnxClassifier.create(onnx, variant, labels, 1, ImageDecoder.create(), options)) {
+        return runClassifier(classifier, photos);
+      }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+      try (InputStream in =
+          ModelEvaluation.class.getClassLoader().getResourceAsStream(MODEL_DIR + name)) {
+        if (in == null) {
+          throw new IOException("missing class path resource " + MODEL_DIR + name);
+        }
+        return in.readAllBytes();
+      }
+    }
+  }
+
+  /** Classifies every photo, two at a time (the classifier is safe for concurrent calls). */
+  static List<Result> runClassifier(OnnxClassifier classifier, List<Photo> photos)
+      throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Result>> futures = new ArrayList<>();
+      for (Photo photo : photos) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  byte[] bytes = Files.readAllBytes(photo.file());
+                  Classification c = classifier.classify(ImageInput.Bytes.of(bytes));
+                  return new Result(photo, c.labels());
+                }));
+      }
+      List<Result> results = new ArrayList<>();
+      for (var future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- calibration
+
+  /** The examples a calibration is fitted on: each photo's best labels, right or wrong. */
+  static List<PlattFit.Example> examples(List<Result> results, String onlyClass) {
+    List<PlattFit.Example> examples = new ArrayList<>();
+    for (Result r : results) {
+      for (Label label : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
+        if (onlyClass == null || onlyClass.equals(label.name())) {
+          examples.add(
+              new PlattFit.Example(label.confidence(), r.photo().objects().contains(label.name())));
+        }
+      }
+    }
+    return examples;
+  }
+
+  static Calibration fit(List<Result> rawResults, boolean perClass) {
+    Calibration.Curve fallback =
+        PlattFit.fit(examples(rawResults, null), new Calibration.Curve(1.0, 0.0), 1e-3);
+    Map<String, Calibration.Curve> classes = new TreeMap<>();
+    if (perClass) {
+      Map<String, List<PlattFit.Example>> byClass = new TreeMap<>();
+      for (Result r : rawResults) {
+        for (Label label : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
+          byClass
+              .computeIfAbsent(label.name(), k -> new ArrayList<>())
+              .add(
+                  new PlattFit.Example(
+                      label.confidence(), r.photo().objects().contains(label.name())));
+        }
+      }
+      byClass.forEach(
+          (name, examples) -> {
+            long right = examples.stream().filter(PlattFit.Example::right).count();
+            if (right >= PER_CLASS_MINIMUM && examples.size() - right >= PER_CLASS_MINIMUM) {
+              classes.put(name, PlattFit.fit(examples, fallback, PER_CLASS_PULL));
+            }
+          });
+    }
+    return new Calibration(fallback, classes);
+  }
+
+  /** Raw results with a calibration applied and re-ranked, as the classifier would report them. */
+  static List<Result> calibrate(List<Result> rawResults, Calibration calibration) {
+    List<Result> out = new ArrayList<>();
+    for (Result r : rawResults) {
+      List<Label> labels =
+          r.labels().stream()
+              .map(l -> new Label(l.name(), calibration.confidence(l.name(), l.confidence())))
+              .sorted(Comparator.comparingDouble(Label::confidence).reversed())
+              .toList();
+      out.add(new Result(r.photo(), labels));
+    }
+    return out;
+  }
+
+  /**
+   * 5-fold cross-validation on the tuning part: out-of-fold confidences for the default-only and
+   * the per-class calibration, and whether per-class curves lower the log-loss.
+   */
+  record CrossValidation(
+      List<Result> global,
+      List<Result> perClass,
+      double globalLoss,
+      double perClassLoss,
+      boolean perClassHelps) {
+
+    static CrossValidation run(List<Result> tuning) {
+      List<Result> sorted =
+          tuning.stream().sorted(Comparator.comparing(r -> r.photo().id())).toList();
+      List<Result> global = new ArrayList<>();
+      List<Result> perClass = new ArrayList<>();
+      for (int fold = 0; fold < FOLDS; fold++) {
+        List<Result> train = new ArrayList<>();
+        List<Result> test = new ArrayList<>();
+        for (int i = 0; i < sorted.size(); i++) {
+          (i % FOLDS == fold ? test : train).add(sorted.get(i));
+        }
+        global.addAll(calibrate(test, fit(train, false)));
+        perClass.addAll(calibrate(test, fit(train, true)));
+      }
+      // Log-loss of the confidences on the same pairs the fit uses (each photo's best raw labels).
+      double g = outOfFoldLoss(sorted, global);
+      double p = outOfFoldLoss(sorted, perClass);
+      return new CrossValidation(global, perClass, g, p, p < g);
+    }
+
+    private static double outOfFoldLoss(List<Result> raw, List<Result> calibrated) {
+      Map<String, Result> byId =
+          calibrated.stream().collect(Collectors.toMap(r -> r.photo().id(), r -> r));
+      double sum = 0;
+      int n = 0;
+      for (Result r : raw) {
+        Map<String, Double> conf =
+            byId.get(r.photo().id()).labels().stream()
+                .collect(Collectors.toMap(Label::name, Label::confidence));
+        for (Label l : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
+          double p = Math.min(1 - 1e-9, Math.max(1e-9, conf.get(l.name())));
+          sum -= r.photo().objects().contains(l.name()) ? Math.log(p) : Math.log(1 - p);
+          n++;
+        }
+      }
+      return sum / Math.max(1, n);
+    }
+  }
+
+  // ---------------------------------------------------------------- thresholds and scores
+
+  static boolean autoRight(Result r) {
+    return r.topRight();
+  }
+
+  static List<Result> part(List<Result> results, boolean heldout) {
+    return results.stream().filter(r -> r.photo().heldout() == heldout).toList();
+  }
+
+  static double topAccuracy(List<Result> results) {
+    List<Result> objects = results.stream().filter(r -> r.photo().hasObject()).toList();
+    return objects.stream().filter(Result::topRight).count() / (double) Math.max(1, objects.size());
+  }
+
+  static double reviewRate(List<Result> results, double threshold) {
+    return results.stream().filter(r -> r.top() < threshold).count()
+        / (double) Math.max(1, results.size());
+  }
+
+  /**
+   * The lowest threshold on a 0.01 grid from which on, at every higher grid value, the photos at or
+   * above it are right at least {@code target} of the time (grid values with none above them count
+   * as met). 1.01 when even the highest fails: everything goes to review.
+   */
+  static double threshold(
+      List<Result> results,
+      double target,
+      Function<Result, Double> score,
+      java.util.function.Predicate<Result> right) {
+    double chosen = 1.01;
+    for (int step = 100; step >= 1; step--) {
+      double t = step / 100.0;
+      List<Result> above = results.stream().filter(r -> score.apply(r) >= t).toList();
+      if (!above.isEmpty() && above.stream().filter(right).count() < target * above.size()) {
+        break;
+      }
+      chosen = t;
+    }
+    return chosen;
+  }
+
+  static double labelThreshold(List<Result> results, int maxLabels) {
+    double chosen = 1.01;
+    for (int step = 100; step >= 1; step--) {
+      double t = step / 100.0;
+      int[] counts = labelCounts(results, t, maxLabels);
+      if (counts[0] > 0 && counts[1] < LABELS_PRECISION * counts[0]) {
+        break;
+      }
+      chosen = t;
+    }
+    return chosen;
+  }
+
+  /** Labels the {@code labels} tag would list at threshold {@code t}: {total, right}. */
+  static int[] labelCounts(List<Result> results, double t, int maxLabels) {
+    int total = 0;
+    int right = 0;
+    for (Result r : results) {
+      List<Label> listed =
+          r.labels().stream().filter(l -> l.confidence() >= t).limit(maxLabels).toList();
+      total += listed.size();
+      right += (int) listed.stream().filter(l -> r.photo().objects().contains(l.name())).count();
+    }
+    return new int[] {total, right};
+  }
+
+  static String calibrationJson(Calibration c) throws IOException {
+    if (c.isIdentity()) {
+      return "none";
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("method", "platt");
+    json.put("default", curveJson(c.fallback()));
+    Map<String, Object> classes = new LinkedHashMap<>();
+    c.classes().forEach((name, curve) -> classes.put(name, curveJson(curve)));
+    json.put("classes", classes);
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+  }
+
+  private static Map<String, Double> curveJson(Calibration.Curve curve) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("a", round(curve.a()));
+    m.put("b", round(curve.b()));
+    return m;
+  }
+
+  static double round(double v) {
+    return Math.round(v * 1e4) / 1e4;
+  }
+
+  // ---------------------------------------------------------------- manifest
+
+  static List<Photo> readManifest(Path root, Path manifest) throws IOException {
+    List<Photo> photos = new ArrayList<>();
+    for (String line : Files.readAllLines(manifest)) {
+      if (line.isBlank() || line.startsWith("#") || line.startsWith("id\t")) {
+        continue;
+      }
+      String[] f = line.split("\t");
+      String path = f[3];
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      String ext = name.substring(name.lastIndexOf('.') + 1);
+      Set<String> objects =
+          f[6].equals("-")
+              ? Set.of()
+              : Arrays.stream(f[6].split(",")).map(String::trim).collect(Collectors.toSet());
+      photos.add(
+          new Photo(
+              f[0],
+              f[1],
+              path,
+              f[4],
+              f[5],
+              objects,
+              f[7].equals("heldout"),
+              root.resolve("photos").resolve(f[0] + "." + ext)));
+    }
+    return photos;
+  }
+
+  // ---------------------------------------------------------------- the report
+
+  /** Markdown output. */
+  static final class Report {
+    private final int maxLabels;
+
+    Report(int maxLabels) {
+      this.maxLabels = maxLabels;
+    }
+
+    void header(List<Photo> photos) {
+      for (boolean heldout : new boolean[] {false, true}) {
+        List<Photo> p = photos.stream().filter(x -> x.heldout() == heldout).toList();
+        long objects = p.stream().filter(Photo::hasObject).count();
+        out(
+            "%s part: %d photos, %d with a COCO object, %d without.",
+            heldout ? "Held-out" : "Tuning", p.size(), objects, p.size() - objects);
+      }
+      out("");
+    }
+
+    void variants(
+        Map<String, List<Result>> raw, String chosen, Map<String, InferenceOptions> variants) {
+      out("## Inference settings (uncalibrated scores)%n");
+      out(
+          "Review threshold per setting: the lowest that keeps auto-tags right %.0f%% of the time"
+              + " on the **tuning** part; the held-out columns apply that same threshold. Chosen"
+              + " setting: **%s** (fewest photos to review on tuning, then top-label accuracy,"
+              + " then fewer passes).%n",
+          100 * AUTO_TAG_PRECISION, chosen);
+      out(
+          "| setting | passes | threshold (tuning) | tuning: top-1 | tuning: auto-tag precision |"
+              + " tuning: review rate | held-out: top-1 | held-out: auto-tag precision |"
+              + " held-out: review rate |");
+      out("|---|---|---|---|---|---|---|---|---|");
+      for (var entry : raw.entrySet()) {
+        List<Result> tuning = part(entry.getValue(), false);
+        List<Result> heldout = part(entry.getValue(), true);
+        double t = threshold(tuning, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+        out(
+            "| %s%s | %d | %.2f | %s | %s | %s | %s | %s | %s |",
+            entry.getKey(),
+            entry.getKey().equals(chosen) ? " **(chosen)**" : "",
+            passes(variants.get(entry.getKey())),
+            t,
+            topLine(tuning),
+            precisionLine(tuning, t),
+            reviewLine(tuning, t),
+            topLine(heldout),
+            precisionLine(heldout, t),
+            reviewLine(heldout, t));
+      }
+      out("");
+    }
+
+    void calibration(
+        Calibration fitted, CrossValidation cv, double reviewThreshold, double labelThreshold)
+        throws IOException {
+      out("## Calibration fitted on the tuning part%n");
+      out(
+          "Platt scaling on the log-odds of each label's raw score, fitted on each tuning photo's"
+              + " %d best labels. 5-fold cross-validated log-loss on the tuning part: default curve"
+              + " only %.4f, with per-class curves (classes with at least %d right and %d wrong"
+              + " examples) %.4f: %s.%n",
+          PAIRS_PER_PHOTO,
+          cv.globalLoss(),
+          PER_CLASS_MINIMUM,
+          PER_CLASS_MINIMUM,
+          cv.perClassLoss(),
+          cv.perClassHelps() ? "per-class curves kept" : "per-class curves not kept");
+      out("```json%n%s%n```%n", calibrationJson(fitted));
+      out(
+          "Thresholds chosen on the tuning part's cross-validated confidences: review %.2f (auto-tags"
+              + " right at least %.0f%% of the time), labels %.2f (labels right at least %.0f%% of"
+              + " the time).%n",
+          reviewThreshold, 100 * AUTO_TAG_PRECISION, labelThreshold, 100 * LABELS_PRECISION);
+    }
+
+    void beforeAfter(
+        List<Result> before, List<Result> after, double shippedReview, double shippedLabels) {
+      out("## Before and after%n");
+      out(
+          "Before: raw heatmap peak, stretch + zoomed-out pass 0.4, review threshold %.2f, label"
+              + " threshold %.2f. After: the shipped `model.json` (options and calibration) run by"
+              + " the tagger's own classifier, shipped default thresholds (review %.2f, labels"
+              + " %.2f). Held-out is the part that counts.%n",
+          BEFORE_REVIEW, BEFORE_LABELS, shippedReview, shippedLabels);
+      for (boolean heldout : new boolean[] {true, false}) {
+        out("### %s part%n", heldout ? "Held-out" : "Tuning");
+        out(
+            "| configuration | review threshold | top-1 right | auto-tag precision | review rate |"
+                + " objects auto-tagged right | no-object photos with a false label | `labels`"
+                + " precision (label threshold) |");
+        out("|---|---|---|---|---|---|---|---|");
+        List<Result> b = part(before, heldout);
+        List<Result> a = part(after, heldout);
+        for (double t : new double[] {BEFORE_REVIEW, 0.3, 0.7}) {
+          row("before", b, t, BEFORE_LABELS, t == BEFORE_REVIEW);
+        }
+        double[] others = {shippedReview - 0.1, shippedReview + 0.1};
+        row("after", a, shippedReview, shippedLabels, true);
+        for (double t : others) {
+          row("after", a, Math.round(t * 100) / 100.0, shippedLabels, false);
+        }
+        out("");
+      }
+    }
+
+    private void row(
+        String name, List<Result> results, double review, double labels, boolean dflt) {
+      List<Result> objects = results.stream().filter(r -> r.photo().hasObject()).toList();
+      List<Result> empty = results.stream().filter(r -> !r.photo().hasObject()).toList();
+      long objectsAuto = objects.stream().filter(r -> r.top() >= review && r.topRight()).count();
+      long falseLabel =
+          empty.stream()
+              .filter(r -> r.labels().stream().anyMatch(l -> l.confidence() >= labels))
+              .count();
+      int[] lc = labelCounts(results, labels, maxLabels);
+      out(
+          "| %s%s | %.2f | %s | %s | %s | %d/%d | %d/%d | %s (%.2f) |",
+          name,
+          dflt ? " (default)" : "",
+          review,
+          topLine(results),
+          precisionLine(results, review),
+          reviewLine(results, review),
+          objectsAuto,
+          objects.size(),
+          falseLabel,
+          empty.size(),
+          fraction(lc[1], lc[0]),
+          labels);
+    }
+
+    void reliability(List<Result> before, List<Result> after) {
+      out("## Reliability (each photo's %d best labels)%n", PAIRS_PER_PHOTO);
+      out(
+          "Confidence bins against how often the labels in them are right. Expected calibration"
+              + " error (ECE) = the bins' mean |observed - mean confidence|, weighted by their size.%n");
+      for (boolean heldout : new boolean[] {true, false}) {
+        out("### %s part%n", heldout ? "Held-out" : "Tuning");
+        out(
+            "| confidence | before: labels | before: mean confidence | before: right | after: labels | after: mean confidence | after: right |");
+        out("|---|---|---|---|---|---|---|");
+        double[][] b = bins(part(before, heldout));
+        double[][] a = bins(part(after, heldout));
+        for (int i = 0; i < 10; i++) {
+          out(
+              "| %.1f-%.1f | %d | %s | %s | %d | %s | %s |",
+              i / 10.0,
+              (i + 1) / 10.0,
+              (int) b[i][0],
+              b[i][0] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", b[i][1] / b[i][0]),
+              b[i][0] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", b[i][2] / b[i][0]),
+              (int) a[i][0],
+              a[i][0] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a[i][1] / a[i][0]),
+              a[i][0] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a[i][2] / a[i][0]));
+        }
+        out(
+            "%nECE: before %.3f, after %.3f. Top label only: before %.3f, after %.3f.%n",
+            ece(bins(part(before, heldout))),
+            ece(bins(part(after, heldout))),
+            ece(topBins(part(before, heldout))),
+            ece(topBins(part(after, heldout))));
+      }
+    }
+
+    private static double[][] bins(List<Result> results) {
+      double[][] bins = new double[10][3];
+      for (Result r : results) {
+        for (Label l : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
+          add(bins, l.confidence(), r.photo().objects().contains(l.name()));
+        }
+      }
+      return bins;
+    }
+
+    private static double[][] topBins(List<Result> results) {
+      double[][] bins = new double[10][3];
+      for (Result r : results) {
+        if (!r.labels().isEmpty()) {
+          add(bins, r.top(), r.topRight());
+        }
+      }
+      return bins;
+    }
+
+    private static void add(double[][] bins, double confidence, boolean right) {
+      int i = Math.min(9, (int) Math.floor(confidence * 10));
+      bins[i][0]++;
+      bins[i][1] += confidence;
+      bins[i][2] += right ? 1 : 0;
+    }
+
+    private static double ece(double[][] bins) {
+      double n = Arrays.stream(bins).mapToDouble(b -> b[0]).sum();
+      double sum = 0;
+      for (double[] b : bins) {
+        if (b[0] > 0) {
+          sum += b[0] / n * Math.abs(b[2] / b[0] - b[1] / b[0]);
+        }
+      }
+      return sum;
+    }
+
+    void shipped(
+        ModelDescriptor descriptor,
+        InferenceOptions shippedOptions,
+        InferenceOptions chosenOptions,
+        Calibration fitted,
+        double shippedReview,
+        double chosenReview,
+        double shippedLabels,
+        double chosenLabels)
+        throws IOException {
+      boolean options = shippedOptions.equals(chosenOptions);
+      boolean calibration =
+          calibrationJson(descriptor.calibration()).equals(calibrationJson(fitted));
+      boolean review = Math.abs(shippedReview - chosenReview) < 1e-9;
+      boolean labels = Math.abs(shippedLabels - chosenLabels) < 1e-9;
+      out("## Is what ships what this run chose?%n");
+      out(
+          "- inference options: %s (shipped %s, chosen %s)",
+          yes(options), shippedOptions, chosenOptions);
+      out("- calibration: %s", yes(calibration));
+      out(
+          "- review threshold: %s (shipped %.2f, chosen %.2f)",
+          yes(review), shippedReview, chosenReview);
+      out(
+          "- label threshold: %s (shipped %.2f, chosen %.2f)%n",
+          yes(labels), shippedLabels, chosenLabels);
+    }
+
+    private static String yes(boolean b) {
+      return b ? "yes" : "**NO**";
+    }
+
+    void perPhoto(List<Result> after, double review, double labels) {
+      out("## Every photo, after (shipped configuration)%n");
+      for (boolean heldout : new boolean[] {true, false}) {
+        out("### %s part%n", heldout ? "Held-out" : "Tuning");
+        out("| id | shows | objects | top labels | `labels` tag | verdict |");
+        out("|---|---|---|---|---|---|");
+        for (Result r : part(after, heldout)) {
+          String top =
+              r.labels().stream()
+                  .limit(3)
+                  .map(l -> String.format(Locale.ROOT, "%s %.2f", l.name(), l.confidence()))
+                  .collect(Collectors.joining(", "));
+          String tag =
+              r.labels().stream()
+                  .filter(l -> l.confidence() >= labels)
+                  .limit(maxLabels)
+                  .map(Label::name)
+                  .collect(Collectors.joining("/"));
+          String verdict;
+          if (r.top() < review) {
+            verdict = "review";
+          } else {
+            verdict = r.topRight() ? "auto-tag, right" : "auto-tag, **WRONG**";
+          }
+          out(
+              "| %s | %s | %s | %s | %s | %s |",
+              r.photo().id(),
+              r.photo().shows(),
+              r.photo().hasObject()
+                  ? String.join(", ", new java.util.TreeSet<>(r.photo().objects()))
+                  : "-",
+              top,
+              tag.isEmpty() ? "-" : tag,
+              verdict);
+        }
+        out("");
+      }
+    }
+
+    private static String topLine(List<Result> results) {
+      List<Result> objects = results.stream().filter(r -> r.photo().hasObject()).toList();
+      return fraction(objects.stream().filter(Result::topRight).count(), objects.size());
+    }
+
+    private static String precisionLine(List<Result> results, double t) {
+      List<Result> auto = results.stream().filter(r -> r.top() >= t).toList();
+      return fraction(auto.stream().filter(Result::topRight).count(), auto.size());
+    }
+
+    private static String reviewLine(List<Result> results, double t) {
+      return fraction(results.stream().filter(r -> r.top() < t).count(), results.size());
+    }
+
+    static String fraction(long a, long b) {
+      return b == 0 ? "-" : String.format(Locale.ROOT, "%d/%d (%.0f%%)", a, b, 100.0 * a / b);
+    }
+
+    private static void out(String format, Object... args) {
+      System.out.println(String.format(Locale.ROOT, format, args));
+    }
+  }
+}

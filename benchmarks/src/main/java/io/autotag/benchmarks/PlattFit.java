@@ -1,0 +1,112 @@
+package io.autotag.benchmarks;
+
+import io.autotag.shared.provider.onnx.Calibration;
+import java.util.List;
+
+/**
+ * Fits a Platt curve ({@code sigmoid(a * logit(score) + b)}, the form {@link Calibration} applies)
+ * to labelled scores by Newton's method on the log-likelihood, with an L2 pull towards a prior
+ * curve: weak for the default curve, stronger for a per-class curve (pulled towards the default, so
+ * a class with few examples stays close to it). Targets use Platt's smoothing ({@code (N+ + 1)/(N+
+ * + 2)} and {@code 1/(N- + 2)}) so a perfectly separated set does not drive the slope to infinity.
+ */
+final class PlattFit {
+
+  /** One labelled example: a raw score and whether the label was right. */
+  record Example(double score, boolean right) {}
+
+  private PlattFit() {}
+
+  static Calibration.Curve fit(List<Example> examples, Calibration.Curve prior, double pull) {
+    int positives = (int) examples.stream().filter(Example::right).count();
+    int negatives = examples.size() - positives;
+    double hi = (positives + 1.0) / (positives + 2.0);
+    double lo = 1.0 / (negatives + 2.0);
+    double[] x = new double[examples.size()];
+    double[] t = new double[examples.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = logit(examples.get(i).score());
+      t[i] = examples.get(i).right() ? hi : lo;
+    }
+    double a = prior.a();
+    double b = prior.b();
+    double loss = loss(x, t, a, b, prior, pull);
+    for (int iteration = 0; iteration < 100; iteration++) {
+      double ga = pull * (a - prior.a());
+      double gb = pull * (b - prior.b());
+      double haa = pull;
+      double hab = 0;
+      double hbb = pull;
+      for (int i = 0; i < x.length; i++) {
+        double p = sigmoid(a * x[i] + b);
+        double w = Math.max(p * (1 - p), 1e-12);
+        ga += (p - t[i]) * x[i];
+        gb += p - t[i];
+        haa += w * x[i] * x[i];
+        hab += w * x[i];
+        hbb += w;
+      }
+      double det = haa * hbb - hab * hab;
+      if (!(Math.abs(det) > 1e-15)) {
+        break;
+      }
+      double da = (hbb * ga - hab * gb) / det;
+      double db = (haa * gb - hab * ga) / det;
+      double step = 1.0;
+      double next = Double.POSITIVE_INFINITY;
+      while (step > 1e-6) {
+        next = loss(x, t, a - step * da, b - step * db, prior, pull);
+        if (next <= loss) {
+          break;
+        }
+        step /= 2;
+      }
+      if (next > loss) {
+        break;
+      }
+      a -= step * da;
+      b -= step * db;
+      boolean converged = loss - next < 1e-10;
+      loss = next;
+      if (converged) {
+        break;
+      }
+    }
+    // A curve must never lower the confidence of a higher score.
+    return new Calibration.Curve(Math.max(a, 0.05), b);
+  }
+
+  /** Mean log-loss of a curve on examples (lower is better). */
+  static double logLoss(Calibration.Curve curve, List<Example> examples) {
+    double sum = 0;
+    for (Example e : examples) {
+      double p = Math.min(1 - 1e-9, Math.max(1e-9, apply(curve, e.score())));
+      sum -= e.right() ? Math.log(p) : Math.log(1 - p);
+    }
+    return sum / Math.max(1, examples.size());
+  }
+
+  static double apply(Calibration.Curve curve, double score) {
+    return new Calibration(curve, java.util.Map.of()).confidence("", score);
+  }
+
+  private static double loss(
+      double[] x, double[] t, double a, double b, Calibration.Curve prior, double pull) {
+    double sum = pull / 2 * ((a - prior.a()) * (a - prior.a()) + (b - prior.b()) * (b - prior.b()));
+    for (int i = 0; i < x.length; i++) {
+      double z = a * x[i] + b;
+      // log(1 + e^z) - t z, written to stay finite for large |z|
+      sum += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - t[i] * z;
+    }
+    return sum;
+  }
+
+  static double logit(double score) {
+    double s = Math.min(1 - 1e-6, Math.max(1e-6, score));
+    return Math.log(s / (1 - s));
+  }
+
+  private static double sigmoid(double z) {
+    return 1 / (1 + Math.exp(-z));
+  }
+}
