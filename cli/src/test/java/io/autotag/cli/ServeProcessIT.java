@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -39,11 +40,19 @@ class ServeProcessIT {
     assertThat(jar).exists();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process =
-        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "serve", "--ephemeral-ports")
+        new ProcessBuilder(
+                java.toString(),
+                "-jar",
+                jar.toString(),
+                "serve",
+                "--ephemeral-ports",
+                "--status-seconds",
+                "1")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     try {
       Map<String, URI> endpoints = new ConcurrentHashMap<>();
+      List<String> statusLines = new CopyOnWriteArrayList<>();
       CountDownLatch ready = new CountDownLatch(1);
       Thread reader =
           Thread.ofPlatform()
@@ -59,6 +68,9 @@ class ServeProcessIT {
                         Matcher m = ENDPOINT.matcher(line);
                         if (m.find()) {
                           endpoints.put(m.group(1), URI.create(m.group(2)));
+                        }
+                        if (line.contains("objects since start:")) {
+                          statusLines.add(line);
                         }
                         if (line.contains("Ctrl-C stops everything")) {
                           ready.countDown();
@@ -90,6 +102,12 @@ class ServeProcessIT {
             () -> tags(clients).containsKey("autotag:status"));
         assertThat(tags(clients)).containsEntry("autotag:label", "cat");
         assertThat(tags(clients).get("autotag:model")).startsWith("onnx/");
+        // The live status line: printed when the counts change, from the tagger's metrics.
+        Await.until(
+            Duration.ofSeconds(30),
+            "a status line with the classified photo",
+            () -> statusLines.stream().anyMatch(l -> l.contains("classified 1,")));
+        assertThat(statusLines.getLast()).contains("dead letters: buffer 0, review 0");
       }
       List<ProcessHandle> children = process.descendants().toList();
       assertThat(children).as("serve starts no child processes").isEmpty();

@@ -102,6 +102,18 @@ public final class TaggerWiring implements AutoCloseable {
     return create(env, providers, awsFactory, Clock.systemUTC());
   }
 
+  /**
+   * The same with the metrics, when they are on, written to {@code metricsSink} instead of stdout
+   * (the local stack counts outcomes from them).
+   */
+  public static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      ISink metricsSink) {
+    return create(env, providers, awsFactory, Clock.systemUTC(), metricsSink);
+  }
+
   /** The same with a clock of the test's choosing. */
   static TaggerWiring create(
       Map<String, String> env,
