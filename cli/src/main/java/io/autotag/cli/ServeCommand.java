@@ -146,8 +146,8 @@ final class ServeCommand implements Callable<Integer> {
           ./autotag backfill --endpoint-url %s --sqs-endpoint-url %s --review-queue-url %s s3://%s
           ./autotag export-feedback --endpoint-url %s s3://%s/feedback/ --out feedback-dataset
 
-        A status line follows whenever the queues or the outcome counts change. Ctrl-C stops
-        everything.
+        A status line follows whenever the queues or the outcome counts change.
+        Ctrl-C stops everything.
         """,
         seconds,
         stack.provider(),

@@ -70,22 +70,6 @@ public final class Metrics {
   // The CloudWatch namespace rule the library enforces, checked at start-up instead.
   private static final Pattern NAMESPACE = Pattern.compile("[a-zA-Z0-9._#:/-]{1,255}");
   private static final Pattern SAFE_VALUE = Pattern.compile("[A-Za-z0-9._/{}#+-]{1,64}");
-  private static final ISink DISCARD =
-      new ISink() {
-        @Override
-        public void accept(MetricsContext context) {
-          try {
-            context.serialize(); // the work of a real flush, minus the write
-          } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-          }
-        }
-
-        @Override
-        public CompletableFuture<Void> shutdown() {
-          return CompletableFuture.completedFuture(null);
-        }
-      };
 
   private final String namespace;
   private final Environment output;
@@ -94,8 +78,9 @@ public final class Metrics {
 
   private Metrics(String namespace, ISink sink) {
     this.namespace = namespace;
+    // Off touches none of the library's classes: nothing of it is loaded at all.
     this.output = sink == null ? null : new SinkEnvironment(sink);
-    this.discarded = new SinkEnvironment(DISCARD);
+    this.discarded = sink == null ? null : new SinkEnvironment(new DiscardingSink());
   }
 
   /** Metrics that record nothing: local tools, and tests that are not about metrics. */
@@ -342,6 +327,23 @@ public final class Metrics {
       for (double value : values) {
         logger.putMetric(name, value, unit);
       }
+    }
+  }
+
+  /** Serializes what it is given, the work of a real flush, and writes nothing. */
+  private static final class DiscardingSink implements ISink {
+    @Override
+    public void accept(MetricsContext context) {
+      try {
+        context.serialize();
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+      return CompletableFuture.completedFuture(null);
     }
   }
 
