@@ -61,6 +61,7 @@ public final class TaggingPipeline implements AutoCloseable {
   private final ParallelRunner workers;
   private final TagWriter tagWriter;
   private final QueuedReviews queued = new QueuedReviews(QueuedReviews.DEFAULT_CAPACITY);
+  private volatile double reviewThreshold;
   private final Metrics metrics;
 
   /** A pipeline that records no metrics. */
@@ -93,6 +94,24 @@ public final class TaggingPipeline implements AutoCloseable {
     this.inputs = new ClassifierInputs(objects, settings);
     this.workers = new ParallelRunner(settings.concurrency());
     this.tagWriter = new TagWriter(objects);
+    this.reviewThreshold = settings.reviewThreshold();
+  }
+
+  /** The review threshold objects are decided with from now on. */
+  public double reviewThreshold() {
+    return reviewThreshold;
+  }
+
+  /**
+   * Changes the review threshold for objects decided from now on. In Lambda it stays what {@code
+   * AUTOTAG_REVIEW_THRESHOLD} said at start-up; the local stack lets a user change it while it runs
+   * ({@code serve}'s {@code /local/review-threshold}), to see the review flow without a restart.
+   */
+  public void reviewThreshold(double threshold) {
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("the review threshold must be between 0 and 1");
+    }
+    this.reviewThreshold = threshold;
   }
 
   /** Processes every item without a deadline; the results are in the same order as the items. */
@@ -201,9 +220,9 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     ObjectRef read = ready.known();
     logClassification(read, classification.provider(), start, classification.top(), null);
+    double threshold = reviewThreshold;
     boolean confident =
-        classification.top().isPresent()
-            && classification.topConfidence() >= settings.reviewThreshold();
+        classification.top().isPresent() && classification.topConfidence() >= threshold;
     TagStatus status = confident ? TagStatus.CLASSIFIED : TagStatus.REVIEW;
     TagMerge merge =
         TagMerge.of(
@@ -218,7 +237,7 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     return new Review(
         new Write(item, merge, Outcome.REVIEW, reviewReason),
-        reviewMessage(read, ready.format(), classification, reviewReason),
+        reviewMessage(read, ready.format(), classification, reviewReason, threshold),
         existing);
   }
 
@@ -258,7 +277,7 @@ public final class TaggingPipeline implements AutoCloseable {
   }
 
   private ReviewMessage reviewMessage(
-      ObjectRef ref, ImageFormat format, Classification c, String reason) {
+      ObjectRef ref, ImageFormat format, Classification c, String reason, double threshold) {
     return new ReviewMessage(
         ReviewMessage.SCHEMA,
         ref.bucket(),
@@ -273,7 +292,7 @@ public final class TaggingPipeline implements AutoCloseable {
             .limit(MAX_REVIEW_PREDICTIONS)
             .map(l -> new ReviewMessage.Prediction(l.name(), l.confidence()))
             .toList(),
-        settings.reviewThreshold(),
+        threshold,
         reason,
         clock.instant().toString());
   }
