@@ -2,6 +2,10 @@
 # Runs a main class of the benchmarks module on its class path (JMH by default).
 #   benchmarks/run.sh [JMH options]                    e.g. ClassifyBenchmark -p photo=/x.jpg
 #   MAIN=io.autotag.benchmarks.ModelEvaluation benchmarks/run.sh ROOT benchmarks/quality/evalset.tsv
+#   MAIN=io.autotag.benchmarks.ApiBenchmark benchmarks/run.sh 50 200 10          (docs/api.md)
+#   MAIN=io.autotag.benchmarks.ApiRejectionBenchmark benchmarks/run.sh 3000     (docs/deploy.md)
+#   MAIN=io.autotag.benchmarks.BatchOperationsBenchmark benchmarks/run.sh 400 50 1,2,4,8,16
+#                                                                      (docs/backfill.md)
 # Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,10 +2,6 @@
 # Buffered-path benchmark (see BufferedPathBenchmark): objects, provider latency (ms), pollers
 # (concurrent invocations), records processed at once per invocation.
 #   functions/tagger/benchmark.sh 200 50 2 10
-# S3 Batch Operations through one warm handler (see BatchOperationsBenchmark): objects, provider
-# latency (ms), concurrent invocations to try; --onnx uses the embedded model instead of the fake.
-#   functions/tagger/benchmark.sh batch-operations 400 50 1,2,4,8,16
-#   functions/tagger/benchmark.sh batch-operations 60 0 1,2 --onnx
 set -euo pipefail
 cd "$(dirname "$0")"
 . ../../.mvn/jdk.sh
@@ -14,10 +10,6 @@ cd "$(dirname "$0")"
 ../../mvnw -q -B -f ../../pom.xml install -pl functions/tagger -am -DskipTests -Dspotless.check.skip=true
 ../../mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 main=io.autotag.tagger.BufferedPathBenchmark
-if [ "${1:-}" = batch-operations ]; then
-  main=io.autotag.tagger.BatchOperationsBenchmark
-  shift
-fi
 # The classpath goes in an argument file: ONNX Runtime 1.29 crashes (SIGSEGV, no hs_err) while it
 # initialises in a JVM whose command line is longer than about 4 KB, which 160 jars on -cp are.
 echo "-cp target/test-classes:target/classes:$(cat target/bench.classpath)" >target/bench.args

@@ -5,18 +5,25 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.S3EventKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The event JSON AWS builds for a handler, built the same way wherever a handler runs outside
  * Lambda (the local stack, tests, benchmarks): the {@code SQSEvent} of Lambda's SQS event source
- * mapping, and the S3 event notification S3 sends for a created object.
+ * mapping, the S3 event notification S3 sends for a created object, and the payload 2.0 event an
+ * HTTP API hands its Lambda integration.
  *
  * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html">Lambda with SQS</a>
  * @see <a
  *     href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html">S3
  *     event message structure</a>
+ * @see <a
+ *     href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html">HTTP
+ *     API payload format 2.0</a>
  */
 public final class LambdaEvents {
 
@@ -76,5 +83,41 @@ public final class LambdaEvents {
     object.versionId().ifPresent(version -> created.put("versionId", version));
     created.put("sequencer", sequencer);
     return root;
+  }
+
+  /**
+   * The payload 2.0 event an HTTP API sends for one request, with what a handler reads of it: the
+   * raw path and query, the headers (names as given; API Gateway lower-cases them), the method, a
+   * request id, and the body, base64-encoded when {@code base64} (as API Gateway sends binary
+   * media). A null {@code body} sends none.
+   */
+  public static ObjectNode httpApi(
+      ObjectMapper json,
+      String method,
+      String path,
+      String rawQuery,
+      Map<String, String> headers,
+      byte[] body,
+      boolean base64) {
+    ObjectNode event = json.createObjectNode();
+    event.put("version", "2.0");
+    event.put("routeKey", "$default");
+    event.put("rawPath", path);
+    event.put("rawQueryString", rawQuery);
+    ObjectNode h = event.putObject("headers");
+    headers.forEach(h::put);
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "req-test");
+    context.put("stage", "$default");
+    context.putObject("http").put("method", method).put("path", path);
+    if (body != null) {
+      event.put(
+          "body",
+          base64
+              ? Base64.getEncoder().encodeToString(body)
+              : new String(body, StandardCharsets.UTF_8));
+      event.put("isBase64Encoded", base64);
+    }
+    return event;
   }
 }

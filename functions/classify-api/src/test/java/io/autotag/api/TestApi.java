@@ -3,6 +3,7 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -129,26 +129,7 @@ final class TestApi {
       Map<String, String> headers,
       byte[] body,
       boolean binary) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("version", "2.0");
-    event.put("routeKey", "$default");
-    event.put("rawPath", path);
-    event.put("rawQueryString", query);
-    ObjectNode h = event.putObject("headers");
-    headers.forEach(h::put);
-    ObjectNode context = event.putObject("requestContext");
-    context.put("requestId", "req-test");
-    context.put("stage", "$default");
-    context.putObject("http").put("method", method).put("path", path);
-    if (body != null) {
-      event.put(
-          "body",
-          binary
-              ? Base64.getEncoder().encodeToString(body)
-              : new String(body, StandardCharsets.UTF_8));
-      event.put("isBase64Encoded", binary);
-    }
-    return event;
+    return LambdaEvents.httpApi(JSON, method, path, query, headers, body, binary);
   }
 
   static Map<String, String> withKey(String... headers) {

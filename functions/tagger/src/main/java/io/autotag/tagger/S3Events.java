@@ -2,6 +2,7 @@ package io.autotag.tagger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.pipeline.BatchReport;
+import io.autotag.shared.pipeline.Deadline;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.pipeline.WorkItem;
@@ -24,7 +25,7 @@ final class S3Events {
     this.pipeline = pipeline;
   }
 
-  BatchReport handle(JsonNode event) {
+  BatchReport handle(JsonNode event, Deadline deadline) {
     List<WorkItem> items;
     try {
       items = S3Notifications.createdObjects(event).stream().map(WorkItem::of).toList();
@@ -32,7 +33,7 @@ final class S3Events {
       // Not retryable, but never dropped: the on-failure destination keeps the event.
       throw new IllegalArgumentException("not an S3 event notification: " + e.getMessage(), e);
     }
-    List<ObjectResult> results = pipeline.process(items);
+    List<ObjectResult> results = pipeline.process(items, deadline);
     BatchReport report = BatchReport.of(results);
     log.atInfo().addKeyValue("report", report).log("invocation done");
     if (report.retry() > 0) {

@@ -5,18 +5,23 @@ import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.S3EventKeys;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads S3 event notifications (the JSON S3 sends to Lambda directly or as an SQS message body)
  * into {@link ObjectRef}s: every record, keys URL-decoded, version and eTag carried. Records for
- * events other than {@code ObjectCreated:*} are left out; a malformed record is an error, never
- * skipped.
+ * events other than {@code ObjectCreated:*} (a removal, a restore, ... where the bucket's
+ * notification sends them here) are left out with a log line that says so; a malformed record is an
+ * error, never skipped.
  *
  * @see <a
  *     href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html">Event
  *     message structure</a>
  */
 final class S3Notifications {
+
+  private static final Logger log = LoggerFactory.getLogger(S3Notifications.class);
 
   private S3Notifications() {}
 
@@ -32,8 +37,18 @@ final class S3Notifications {
     return "s3:TestEvent".equals(notification.path("Event").asText(null));
   }
 
-  /** The created objects named by the notification's records, in order. */
+  /** The created objects named by a notification S3 sent straight to the function, in order. */
   static List<ObjectRef> createdObjects(JsonNode notification) throws MalformedEventException {
+    return createdObjects(notification, null);
+  }
+
+  /**
+   * The created objects named by the notification's records, in order. {@code messageId} names the
+   * SQS message that carried it, for the log line of an ignored record (null when S3 invoked the
+   * function directly).
+   */
+  static List<ObjectRef> createdObjects(JsonNode notification, String messageId)
+      throws MalformedEventException {
     JsonNode records = notification.get("Records");
     if (records == null || !records.isArray()) {
       throw new MalformedEventException("no Records array");
@@ -43,6 +58,7 @@ final class S3Notifications {
       JsonNode record = records.get(i);
       String eventName = record.path("eventName").asText("");
       if (!eventName.startsWith("ObjectCreated:")) {
+        logIgnored(record, i, eventName, messageId);
         continue;
       }
       refs.add(objectRef(record, i));
@@ -71,6 +87,19 @@ final class S3Notifications {
         text(object, "versionId"),
         text(object, "eTag"),
         size.canConvertToLong() ? Long.valueOf(size.asLong()) : null);
+  }
+
+  private static void logIgnored(JsonNode record, int index, String eventName, String messageId) {
+    var line =
+        log.atInfo()
+            .addKeyValue("eventName", BatchOperationsTasks.SafeText.of(eventName))
+            .addKeyValue("record", index)
+            .addKeyValue("bucket", record.at("/s3/bucket/name").asText(""))
+            .addKeyValue("key", record.at("/s3/object/key").asText(""));
+    if (messageId != null) {
+      line = line.addKeyValue("messageId", messageId);
+    }
+    line.log("record ignored: only ObjectCreated events are classified");
   }
 
   /** The field's text, or {@code null} when the record leaves it out. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.BatchReport;
+import io.autotag.shared.pipeline.Deadline;
 import io.autotag.shared.pipeline.ObjectResult;
 import io.autotag.shared.pipeline.Outcome;
 import io.autotag.shared.pipeline.TaggingPipeline;
@@ -43,7 +44,7 @@ final class SqsBatches {
   }
 
   /** Returns the {@code SQSBatchResponse} JSON. */
-  ObjectNode handle(JsonNode records) {
+  ObjectNode handle(JsonNode records, Deadline deadline) {
     Set<String> failures = new LinkedHashSet<>();
     // Which message named each item (by identity: two messages may name the same object).
     Map<WorkItem, String> messageOf = new IdentityHashMap<>();
@@ -55,9 +56,14 @@ final class SqsBatches {
       try {
         JsonNode notification = json.readTree(message.path("body").asText());
         if (S3Notifications.isTestEvent(notification)) {
+          // S3 sends it once when the notification is configured; nothing to tag.
+          log.atInfo()
+              .addKeyValue("messageId", messageId)
+              .addKeyValue("event", "s3:TestEvent")
+              .log("message ignored: S3's test event names no object");
           continue;
         }
-        for (ObjectRef ref : S3Notifications.createdObjects(notification)) {
+        for (ObjectRef ref : S3Notifications.createdObjects(notification, messageId)) {
           WorkItem item = new WorkItem(ref, lastAttempt);
           messageOf.put(item, messageId);
           items.add(item);
@@ -71,7 +77,7 @@ final class SqsBatches {
         failures.add(messageId);
       }
     }
-    List<ObjectResult> results = pipeline.process(items);
+    List<ObjectResult> results = pipeline.process(items, deadline);
     results.stream()
         .filter(result -> result.outcome() == Outcome.RETRY)
         .forEach(result -> failures.add(messageOf.get(result.item())));

@@ -4,9 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.autotag.shared.pipeline.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import org.slf4j.MDC;
 
 /**
@@ -16,6 +18,9 @@ import org.slf4j.MDC;
  * the event and hands it to {@link S3Events}, {@link SqsBatches} or {@link BatchOperationsTasks}.
  */
 public final class TaggerHandler implements RequestStreamHandler {
+
+  /** Time kept back from the invocation's remaining time to log and answer. */
+  static final Duration ANSWER_MARGIN = Duration.ofSeconds(3);
 
   private final TaggerWiring wiring;
   private final S3Events s3Events;
@@ -55,13 +60,15 @@ public final class TaggerHandler implements RequestStreamHandler {
         throw new IllegalArgumentException("the event is not JSON", e);
       }
       JsonNode records = event.path("Records");
+      Deadline deadline =
+          Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()).minus(ANSWER_MARGIN));
       Object response;
       if (BatchOperationsTasks.isInvocation(event)) {
         response = batchOperations.handle(event);
       } else if ("aws:sqs".equals(records.path(0).path("eventSource").asText())) {
-        response = sqsBatches.handle(records);
+        response = sqsBatches.handle(records, deadline);
       } else {
-        response = s3Events.handle(event);
+        response = s3Events.handle(event, deadline);
       }
       wiring.json().writeValue(output, response);
     } finally {

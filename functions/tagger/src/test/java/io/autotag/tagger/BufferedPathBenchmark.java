@@ -37,7 +37,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -237,24 +236,7 @@ public final class BufferedPathBenchmark {
               .replace("\"", "");
       bodies.add(notification(bucket, key, body.length, eTag));
     }
-    for (int i = 0; i < bodies.size(); i += 10) {
-      List<String> chunk = bodies.subList(i, Math.min(bodies.size(), i + 10));
-      aws.clients()
-          .sqs()
-          .sendMessageBatch(
-              b ->
-                  b.queueUrl(queue)
-                      .entries(
-                          IntStream.range(0, chunk.size())
-                              .mapToObj(
-                                  n ->
-                                      software.amazon.awssdk.services.sqs.model
-                                          .SendMessageBatchRequestEntry.builder()
-                                          .id("m" + n)
-                                          .messageBody(chunk.get(n))
-                                          .build())
-                              .toList()));
-    }
+    aws.sendAll(queue, bodies);
 
     AtomicInteger remaining = new AtomicInteger(objects);
     AtomicInteger invocations = new AtomicInteger();
@@ -271,16 +253,7 @@ public final class BufferedPathBenchmark {
               () -> {
                 while (remaining.get() > 0) {
                   long polled = System.nanoTime();
-                  List<Message> batch =
-                      aws.clients()
-                          .sqs()
-                          .receiveMessage(
-                              b ->
-                                  b.queueUrl(queue)
-                                      .maxNumberOfMessages(10)
-                                      .waitTimeSeconds(1)
-                                      .messageSystemAttributeNamesWithStrings("All"))
-                          .messages();
+                  List<Message> batch = aws.receive(queue, 1);
                   if (batch.isEmpty()) {
                     continue;
                   }
@@ -301,21 +274,7 @@ public final class BufferedPathBenchmark {
                   Set<String> failed = new HashSet<>(response.findValuesAsText("itemIdentifier"));
                   List<Message> done =
                       batch.stream().filter(m -> !failed.contains(m.messageId())).toList();
-                  aws.clients()
-                      .sqs()
-                      .deleteMessageBatch(
-                          b ->
-                              b.queueUrl(queue)
-                                  .entries(
-                                      done.stream()
-                                          .map(
-                                              m ->
-                                                  software.amazon.awssdk.services.sqs.model
-                                                      .DeleteMessageBatchRequestEntry.builder()
-                                                      .id(m.messageId())
-                                                      .receiptHandle(m.receiptHandle())
-                                                      .build())
-                                          .toList()));
+                  aws.deleteAll(queue, done);
                   remaining.addAndGet(-done.size());
                 }
                 return null;

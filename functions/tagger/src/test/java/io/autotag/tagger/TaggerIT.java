@@ -12,6 +12,7 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -204,7 +205,20 @@ class TaggerIT {
     put(BUCKET, "photos/b.jpg", TestImages.png(Color.BLUE), Map.of());
     put(BUCKET, "photos/old.jpg", sample, Map.of());
 
-    String output = invokeS3(event("s3-multi-record.json"));
+    String output;
+    try (CapturedLogs logs = CapturedLogs.of(S3Notifications.class)) {
+      output = invokeS3(event("s3-multi-record.json"));
+
+      assertThat(logs.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.message()).startsWith("record ignored");
+                assertThat(line.fields())
+                    .containsEntry("eventName", "ObjectRemoved:Delete")
+                    .containsEntry("key", "photos/old.jpg");
+              });
+    }
 
     assertThat(tags("photos/a.jpg")).containsEntry("autotag:status", "classified");
     assertThat(tags("photos/b.jpg")).containsEntry("autotag:status", "classified");
@@ -478,7 +492,15 @@ class TaggerIT {
     put(BUCKET, "photos/cat.jpg", sample, Map.of());
     put(BUCKET, "photos/My Holiday+Beach ü.jpg", sample, Map.of());
 
-    String output = invoke(new TaggerHandler(wiring(Map.of())), event("sqs-s3-put.json"));
+    String output;
+    try (CapturedLogs logs = CapturedLogs.of(SqsBatches.class)) {
+      output = invoke(new TaggerHandler(wiring(Map.of())), event("sqs-s3-put.json"));
+
+      assertThat(logs.lines())
+          .filteredOn(line -> line.message().startsWith("message ignored"))
+          .singleElement()
+          .satisfies(line -> assertThat(line.fields()).containsEntry("event", "s3:TestEvent"));
+    }
 
     assertThat(json.readTree(output).get("batchItemFailures")).isEmpty();
     assertThat(tags("photos/cat.jpg")).containsEntry("autotag:status", "classified");

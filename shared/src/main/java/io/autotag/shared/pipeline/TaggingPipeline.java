@@ -13,7 +13,8 @@ import io.autotag.shared.tagging.TagMerge;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.tagging.TagStatus;
 import java.time.Clock;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +30,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Review messages are sent before tags are written so that a failure in between makes the object
  * retry (its tags do not say {@code review} yet) rather than be marked for review with no message.
+ * Once a message is out, its tag write is retried in place ({@link TagWriter}) and the process
+ * remembers the object version as queued ({@link QueuedReviews}), so neither a failed write nor its
+ * redelivery queues a second message; only a crash in between can, and the review function drops
+ * that copy.
+ *
+ * <p>A retryable failure is retried by the trigger; on its last delivery the object is tagged
+ * {@code failed} with the reason (the provider's, or a {@link PipelineFailure}) wherever its tags
+ * could be read, so they can be merged with the user's, and written.
  *
  * <p>Objects are processed concurrently on a fixed pool built once; the pipeline is thread-safe.
  */
@@ -48,6 +57,8 @@ public final class TaggingPipeline implements AutoCloseable {
   private final Clock clock;
   private final ClassifierInputs inputs;
   private final ParallelRunner workers;
+  private final TagWriter tagWriter;
+  private final QueuedReviews queued = new QueuedReviews(QueuedReviews.DEFAULT_CAPACITY);
 
   public TaggingPipeline(
       ObjectStore objects,
@@ -64,12 +75,21 @@ public final class TaggingPipeline implements AutoCloseable {
     this.clock = clock;
     this.inputs = new ClassifierInputs(objects, settings);
     this.workers = new ParallelRunner(settings.concurrency());
+    this.tagWriter = new TagWriter(objects);
   }
 
-  /** Processes every item; the results are in the same order as the items. */
+  /** Processes every item without a deadline; the results are in the same order as the items. */
   public List<ObjectResult> process(List<WorkItem> items) {
+    return process(items, Deadline.none());
+  }
+
+  /**
+   * Processes every item; the results are in the same order as the items. Tag writes that must not
+   * be left to a redelivery are retried in place while {@code deadline} leaves room.
+   */
+  public List<ObjectResult> process(List<WorkItem> items, Deadline deadline) {
     List<Decision> decisions = workers.map(items, this::decide);
-    return workers.map(queueReviews(decisions), this::finish);
+    return workers.map(queueReviews(decisions), decision -> finish(decision, deadline));
   }
 
   /** What reading and classifying decided for one object. */
@@ -78,12 +98,25 @@ public final class TaggingPipeline implements AutoCloseable {
   /** Nothing to write: the result is final. */
   private record Done(ObjectResult result) implements Decision {}
 
-  /** Tags to write; the object then ends with {@code outcome}. */
-  private record Write(WorkItem item, TagMerge merge, Outcome outcome, String detail)
-      implements Decision {}
+  /**
+   * Tags to write; the object then ends with {@code outcome}, and for {@link Outcome#RETRY} with
+   * {@code error} (else null).
+   */
+  private record Write(
+      WorkItem item, TagMerge merge, Outcome outcome, String detail, Throwable error)
+      implements Decision {
 
-  /** A review message to queue, then tags to write: the object ends in review. */
-  private record Review(Write write, ReviewMessage message) implements Decision {}
+    Write(WorkItem item, TagMerge merge, Outcome outcome, String detail) {
+      this(item, merge, outcome, detail, null);
+    }
+  }
+
+  /**
+   * A review message to queue, then tags to write: the object ends in review. {@code existing} are
+   * the tags it had, for a {@code failed} tag set instead when the message cannot be queued.
+   */
+  private record Review(Write write, ReviewMessage message, List<ObjectTag> existing)
+      implements Decision {}
 
   private Decision decide(WorkItem item) {
     ObjectRef ref = item.ref();
@@ -115,8 +148,29 @@ public final class TaggingPipeline implements AutoCloseable {
     } catch (RuntimeException e) {
       // S3 trouble the SDK could not retry away, or a provider bug: let the trigger retry, and
       // the dead-letter queue keep it if that keeps failing.
-      return new Done(ObjectResult.retry(item, errorName(e), e));
+      return unfinished(item, existing, ref, PipelineFailure.of(e), e);
     }
+  }
+
+  /**
+   * A retryable failure outside the provider: retried, and on the trigger's last delivery tagged
+   * {@code failed} with {@code why} (the tags were read, so the user's are kept).
+   */
+  private Decision unfinished(
+      WorkItem item,
+      List<ObjectTag> existing,
+      ObjectRef known,
+      PipelineFailure why,
+      Throwable error) {
+    if (!item.lastAttempt()) {
+      String detail =
+          why == PipelineFailure.REVIEW_QUEUE_UNAVAILABLE ? "review-queue" : errorName(error);
+      return new Done(ObjectResult.retry(item, detail, error));
+    }
+    List<ObjectTag> ours =
+        schema.forProblem(
+            TagStatus.FAILED, why.code(), known.eTag(), Optional.of(classifier.name()));
+    return new Write(item, TagMerge.of(existing, ours, schema), Outcome.RETRY, why.code(), error);
   }
 
   private Decision classify(WorkItem item, List<ObjectTag> existing, ClassifierInputs.Ready ready) {
@@ -144,7 +198,8 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     return new Review(
         new Write(item, merge, Outcome.REVIEW, reviewReason),
-        reviewMessage(read, ready.format(), classification, reviewReason));
+        reviewMessage(read, ready.format(), classification, reviewReason),
+        existing);
   }
 
   private static Done gone(WorkItem item) {
@@ -164,7 +219,12 @@ public final class TaggingPipeline implements AutoCloseable {
     Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
     List<ObjectTag> ours =
         schema.forProblem(status, e.reason(), known.eTag(), Optional.of(classifier.name()));
-    return new Write(item, TagMerge.of(existing, ours, schema), outcome, e.reason().code());
+    return new Write(
+        item,
+        TagMerge.of(existing, ours, schema),
+        outcome,
+        e.reason().code(),
+        e.retryable() ? e : null);
   }
 
   private boolean alreadySettled(ObjectRef ref, List<ObjectTag> existing) {
@@ -199,8 +259,10 @@ public final class TaggingPipeline implements AutoCloseable {
   }
 
   /**
-   * Sends the batch's review messages in one go; an object whose message could not be sent is
-   * retried instead of tagged {@code review}.
+   * Sends the batch's review messages in one go, except those this process already queued (an
+   * earlier delivery whose tag write failed) and second copies within the batch. An object whose
+   * message could not be sent is retried instead of tagged {@code review}, and on its last delivery
+   * tagged {@code failed}.
    */
   private List<Decision> queueReviews(List<Decision> decisions) {
     List<Review> pending =
@@ -208,40 +270,84 @@ public final class TaggingPipeline implements AutoCloseable {
     if (pending.isEmpty()) {
       return decisions;
     }
-    Map<Review, String> unsent = new IdentityHashMap<>();
-    reviews
-        .sendAll(pending.stream().map(Review::message).toList())
-        .forEach((index, why) -> unsent.put(pending.get(index), why));
+    Map<String, Review> toSend = new LinkedHashMap<>();
+    for (Review review : pending) {
+      String identity = review.message().identity();
+      if (queued.contains(identity)) {
+        logAlreadyQueued(review.message());
+      } else {
+        toSend.putIfAbsent(identity, review);
+      }
+    }
+    List<Review> sending = List.copyOf(toSend.values());
+    Map<String, String> unsent = new HashMap<>();
+    Map<Integer, String> failed =
+        sending.isEmpty()
+            ? Map.of()
+            : reviews.sendAll(sending.stream().map(Review::message).toList());
+    for (int i = 0; i < sending.size(); i++) {
+      String identity = sending.get(i).message().identity();
+      if (failed.containsKey(i)) {
+        unsent.put(identity, failed.get(i));
+      } else {
+        queued.add(identity);
+      }
+    }
     return decisions.stream()
         .map(
             decision ->
-                decision instanceof Review review && unsent.containsKey(review)
-                    ? new Done(
-                        ObjectResult.retry(
-                            review.write().item(),
-                            "review-queue",
-                            new IllegalStateException(unsent.get(review))))
+                decision instanceof Review review && unsent.containsKey(review.message().identity())
+                    ? unsent(review, unsent.get(review.message().identity()))
                     : decision)
         .toList();
   }
 
-  private ObjectResult finish(Decision decision) {
+  private Decision unsent(Review review, String why) {
+    Write write = review.write();
+    return unfinished(
+        write.item(),
+        review.existing(),
+        write.item().ref(),
+        PipelineFailure.REVIEW_QUEUE_UNAVAILABLE,
+        new ReviewNotQueuedException(why));
+  }
+
+  private static void logAlreadyQueued(ReviewMessage message) {
+    var event =
+        log.atInfo().addKeyValue("bucket", message.bucket()).addKeyValue("key", message.key());
+    if (message.versionId() != null) {
+      event.addKeyValue("versionId", message.versionId());
+    }
+    event.log("review message already queued by this process; not queued again");
+  }
+
+  /** A review message SQS did not take; the detail is SQS's error code, never the message. */
+  static final class ReviewNotQueuedException extends RuntimeException {
+    ReviewNotQueuedException(String why) {
+      super("review message not queued: " + why);
+    }
+  }
+
+  private ObjectResult finish(Decision decision, Deadline deadline) {
     ObjectResult result =
         switch (decision) {
           case Done done -> done.result();
-          case Write write -> write(write);
-          case Review review -> writeUnlessJudged(review);
+          // The last delivery's tags say why the object ends in the dead-letter queue: worth a
+          // retry in place.
+          case Write write -> write(write, write.item().lastAttempt(), deadline);
+          // The review message is out: a redelivery would classify and queue again.
+          case Review review -> writeUnlessJudged(review, deadline);
         };
     logResult(result);
     return result;
   }
 
-  private ObjectResult writeUnlessJudged(Review review) {
+  private ObjectResult writeUnlessJudged(Review review, Deadline deadline) {
     Write write = review.write();
     if (!write.merge().kept().isEmpty() && judgedMeanwhile(write.item().ref(), review.message())) {
       return ObjectResult.of(write.item(), Outcome.DUPLICATE, "already-reviewed");
     }
-    return write(write);
+    return write(write, true, deadline);
   }
 
   /**
@@ -263,21 +369,28 @@ public final class TaggingPipeline implements AutoCloseable {
         && (tagged.isEmpty() || review.eTag() == null || tagged.get().equals(review.eTag()));
   }
 
-  private ObjectResult write(Write write) {
+  private ObjectResult write(Write write, boolean persistent, Deadline deadline) {
     WorkItem item = write.item();
     if (write.merge().kept().isEmpty()) {
-      return ObjectResult.of(item, write.outcome(), write.detail());
+      return result(write);
     }
     try {
-      objects.writeTags(item.ref(), write.merge().tags());
-      return write.outcome() == Outcome.RETRY
-          ? ObjectResult.retry(item, write.detail(), new IllegalStateException(write.detail()))
-          : ObjectResult.of(item, write.outcome(), write.detail());
+      tagWriter.write(item.ref(), write.merge().tags(), persistent, deadline);
+      return result(write);
     } catch (ObjectGoneException e) {
       return ObjectResult.of(item, Outcome.GONE, FailureReason.GONE.code());
     } catch (RuntimeException e) {
       return ObjectResult.retry(item, errorName(e), e);
     }
+  }
+
+  private static ObjectResult result(Write write) {
+    if (write.outcome() != Outcome.RETRY) {
+      return ObjectResult.of(write.item(), write.outcome(), write.detail());
+    }
+    Throwable error =
+        write.error() != null ? write.error() : new IllegalStateException(write.detail());
+    return ObjectResult.retry(write.item(), write.detail(), error);
   }
 
   private static void logResult(ObjectResult result) {

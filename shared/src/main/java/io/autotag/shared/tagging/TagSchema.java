@@ -116,9 +116,18 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
   /** Tags for an object that was skipped or failed, most important first. */
   public List<ObjectTag> forProblem(
       TagStatus status, FailureReason reason, Optional<String> eTag, Optional<String> model) {
+    return forProblem(status, reason.code(), eTag, model);
+  }
+
+  /**
+   * Tags for an object that was skipped or failed for a reason outside the provider's vocabulary
+   * (S3 or the review queue kept failing), most important first.
+   */
+  public List<ObjectTag> forProblem(
+      TagStatus status, String reasonCode, Optional<String> eTag, Optional<String> model) {
     List<ObjectTag> tags = new ArrayList<>();
     tags.add(tag(STATUS, status.value()));
-    tags.add(tag(REASON, reason.code()));
+    tags.add(tag(REASON, reasonCode));
     eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
     model.ifPresent(value -> tags.add(tag(MODEL, value)));
     return List.copyOf(tags);

@@ -19,6 +19,7 @@ import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The pipeline's decisions, fast: an in-memory object store and review queue, a fake classifier.
@@ -228,5 +231,139 @@ class TaggingPipelineTest {
 
     assertThat(result.outcome()).isEqualTo(Outcome.RETRY);
     assertThat(result.detail()).isEqualTo("IllegalStateException");
+  }
+
+  /** An error as the SDK throws it when S3 answers {@code status} with {@code code}. */
+  private static S3Exception s3Error(int status, String code) {
+    return (S3Exception)
+        S3Exception.builder()
+            .statusCode(status)
+            .message(code)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(code).build())
+            .build();
+  }
+
+  @Test
+  void aReviewWhoseTagWriteFailsIsWrittenInPlaceAndQueuedOnce() {
+    classifier.defaultAnswer(new Label("cat", 0.2));
+    ObjectRef ref = store.put(BUCKET, "flaky-write.png", PHOTO);
+    store.failTagWrites(2, s3Error(503, "SlowDown"));
+
+    ObjectResult result = process(ref);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.REVIEW);
+    assertThat(tag(ref, TagSchema.STATUS)).isEqualTo("review");
+    assertThat(reviews.sent()).hasSize(1);
+  }
+
+  @Test
+  void aRedeliveryAfterTheTagWriteKeptFailingDoesNotQueueTheReviewAgain() {
+    classifier.defaultAnswer(new Label("cat", 0.2));
+    ObjectRef ref = store.put(BUCKET, "down.png", PHOTO);
+    store.failTagWrites(s3Error(500, "InternalError"));
+
+    // No time left for retries in place: the object goes back to its trigger.
+    ObjectResult first =
+        pipeline.process(List.of(WorkItem.of(ref)), Deadline.in(Duration.ZERO)).getFirst();
+    assertThat(first.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(store.tagsOf(ref)).isEmpty();
+
+    store.failTagWrites(0, null);
+    ObjectResult redelivered = process(ref);
+
+    assertThat(redelivered.outcome()).isEqualTo(Outcome.REVIEW);
+    assertThat(tag(ref, TagSchema.STATUS)).isEqualTo("review");
+    assertThat(reviews.sent()).as("the first delivery's message is the only one").hasSize(1);
+  }
+
+  @Test
+  void twoDeliveriesOfOneVersionInOneBatchQueueOneMessage() {
+    classifier.defaultAnswer(new Label("cat", 0.2));
+    ObjectRef ref = store.put(BUCKET, "twice-unsure.png", PHOTO);
+
+    List<ObjectResult> results = pipeline.process(List.of(WorkItem.of(ref), WorkItem.of(ref)));
+
+    assertThat(results).extracting(ObjectResult::outcome).containsOnly(Outcome.REVIEW);
+    assertThat(reviews.sent()).hasSize(1);
+  }
+
+  @Test
+  void aTagWriteRefusedForGoodIsNotRetriedInPlace() {
+    classifier.defaultAnswer(new Label("cat", 0.2));
+    ObjectRef ref = store.put(BUCKET, "denied.png", PHOTO);
+    store.failTagWrites(s3Error(403, "AccessDenied"));
+
+    ObjectResult result = process(ref);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(store.tagWrites()).isZero();
+  }
+
+  @Test
+  void s3TroubleOnTheLastDeliveryIsTaggedFailedWithItsReason() {
+    ObjectRef ref = store.put(BUCKET, "unreadable.png", PHOTO, new ObjectTag("owner", "ann"));
+    store.failReads(s3Error(503, "SlowDown"));
+
+    ObjectResult first = process(ref);
+    assertThat(first.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(store.tagsOf(ref)).containsExactly(new ObjectTag("owner", "ann"));
+
+    ObjectResult last = pipeline.process(List.of(new WorkItem(ref, true))).getFirst();
+    assertThat(last.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(last.error()).containsInstanceOf(S3Exception.class);
+    assertThat(store.tagsOf(ref)).contains(new ObjectTag("owner", "ann"));
+    assertThat(tag(ref, TagSchema.STATUS)).isEqualTo("failed");
+    assertThat(tag(ref, TagSchema.REASON)).isEqualTo(PipelineFailure.S3_THROTTLED.code());
+    assertThat(tag(ref, TagSchema.ETAG)).isEqualTo(ref.eTag().orElseThrow());
+  }
+
+  @Test
+  void eachKindOfTroubleHasItsOwnReason() {
+    ObjectRef internal = store.put(BUCKET, "internal.png", PHOTO);
+    ObjectRef denied = store.put(BUCKET, "denied.png", TestImages.png(Color.BLUE));
+    store.failReads(s3Error(500, "InternalError"));
+    pipeline.process(List.of(new WorkItem(internal, true)));
+    store.failReads(s3Error(403, "InvalidObjectState"));
+    pipeline.process(List.of(new WorkItem(denied, true)));
+
+    assertThat(tag(internal, TagSchema.REASON)).isEqualTo("s3-unavailable");
+    assertThat(tag(denied, TagSchema.REASON)).isEqualTo("s3-refused");
+  }
+
+  @Test
+  void aReviewThatCannotBeQueuedOnTheLastDeliveryIsTaggedFailed() {
+    classifier.defaultAnswer(new Label("cat", 0.2));
+    ObjectRef ref = store.put(BUCKET, "no-queue.png", PHOTO);
+    reviews.refuse(message -> true);
+
+    ObjectResult last = pipeline.process(List.of(new WorkItem(ref, true))).getFirst();
+
+    assertThat(last.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(tag(ref, TagSchema.STATUS)).isEqualTo("failed");
+    assertThat(tag(ref, TagSchema.REASON)).isEqualTo("review-queue-unavailable");
+  }
+
+  @Test
+  void anUnexpectedErrorOnTheLastDeliveryIsTaggedAsAnInternalError() {
+    ObjectRef ref = store.put(BUCKET, "bug.png", PHOTO);
+    store.failReads(new IllegalStateException("a bug"));
+
+    pipeline.process(List.of(new WorkItem(ref, true)));
+
+    assertThat(tag(ref, TagSchema.STATUS)).isEqualTo("failed");
+    assertThat(tag(ref, TagSchema.REASON)).isEqualTo("internal-error");
+  }
+
+  @Test
+  void tagsThatCannotBeReadAreNeverOverwrittenEvenOnTheLastDelivery() {
+    // Without the user's tags there is nothing safe to merge into: no write at all.
+    ObjectRef ref = store.put(BUCKET, "no-tags.png", PHOTO, new ObjectTag("owner", "ann"));
+    store.failTagReads(s3Error(503, "SlowDown"));
+
+    ObjectResult last = pipeline.process(List.of(new WorkItem(ref, true))).getFirst();
+
+    assertThat(last.outcome()).isEqualTo(Outcome.RETRY);
+    assertThat(store.tagsOf(ref)).containsExactly(new ObjectTag("owner", "ann"));
+    assertThat(store.tagWrites()).isZero();
   }
 }

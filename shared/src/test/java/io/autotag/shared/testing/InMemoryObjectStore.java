@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An {@link ObjectStore} in memory, for fast pipeline tests: objects by bucket and key (one version
- * each), eTags as S3 makes them for a single-part upload (MD5), counts of each call, and an
- * injectable failure for tag writes. Reads follow the store's contract: format from the first
- * bytes, the bytes only for an image within the limit.
+ * each), eTags as S3 makes them for a single-part upload (MD5), counts of each call, and injectable
+ * failures for tag reads, tag writes and object reads. Reads follow the store's contract: format
+ * from the first bytes, the bytes only for an image within the limit.
  */
 public final class InMemoryObjectStore implements ObjectStore {
 
@@ -31,6 +31,9 @@ public final class InMemoryObjectStore implements ObjectStore {
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger tagWrites = new AtomicInteger();
   private volatile RuntimeException tagWriteFailure;
+  private final AtomicInteger tagWriteFailuresLeft = new AtomicInteger();
+  private volatile RuntimeException readFailure;
+  private volatile RuntimeException tagReadFailure;
 
   /** Stores an object with these tags; returns its reference as an upload event names it. */
   public ObjectRef put(String bucket, String key, byte[] data, ObjectTag... tags) {
@@ -50,7 +53,25 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   /** Every later tag write throws {@code failure}. */
   public void failTagWrites(RuntimeException failure) {
+    failTagWrites(Integer.MAX_VALUE, failure);
+  }
+
+  /** The next {@code times} tag writes throw {@code failure}; {@code null} stops failing. */
+  public void failTagWrites(int times, RuntimeException failure) {
+    this.tagWriteFailuresLeft.set(failure == null ? 0 : times);
     this.tagWriteFailure = failure;
+  }
+
+  /**
+   * Every later read of an object (first bytes or whole) throws {@code failure}, or not if null.
+   */
+  public void failReads(RuntimeException failure) {
+    this.readFailure = failure;
+  }
+
+  /** Every later read of an object's tags throws {@code failure}, or not if null. */
+  public void failTagReads(RuntimeException failure) {
+    this.tagReadFailure = failure;
   }
 
   public int heads() {
@@ -67,14 +88,20 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   @Override
   public List<ObjectTag> tags(ObjectRef ref) throws ObjectGoneException {
-    return present(ref).tags();
+    Stored stored = present(ref);
+    RuntimeException failure = tagReadFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    return stored.tags();
   }
 
   @Override
   public void writeTags(ObjectRef ref, List<ObjectTag> tags) throws ObjectGoneException {
     Stored stored = present(ref);
-    if (tagWriteFailure != null) {
-      throw tagWriteFailure;
+    RuntimeException failure = tagWriteFailure;
+    if (failure != null && tagWriteFailuresLeft.getAndDecrement() > 0) {
+      throw failure;
     }
     tagWrites.incrementAndGet();
     objects.put(key(ref), new Stored(stored.data(), stored.eTag(), List.copyOf(tags)));
@@ -84,6 +111,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   public Content head(ObjectRef ref) throws ObjectGoneException {
     heads.incrementAndGet();
     Stored stored = present(ref);
+    throwIfReadsFail();
     return Content.of(ref.withETag(stored.eTag()), format(stored.data()), null);
   }
 
@@ -91,6 +119,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   public Content read(ObjectRef ref, long maxBytes) throws ObjectGoneException {
     reads.incrementAndGet();
     Stored stored = present(ref);
+    throwIfReadsFail();
     ImageFormat format = format(stored.data());
     boolean whole = format != null && stored.data().length <= maxBytes;
     return Content.of(
@@ -108,6 +137,13 @@ public final class InMemoryObjectStore implements ObjectStore {
             + ref.key()
             + "?X-Amz-Expires="
             + validity.toSeconds());
+  }
+
+  private void throwIfReadsFail() {
+    RuntimeException failure = readFailure;
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private static ImageFormat format(byte[] data) {

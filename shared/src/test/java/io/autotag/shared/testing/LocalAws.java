@@ -16,8 +16,10 @@ import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Real S3 and SQS protocol servers in this JVM, on loopback ports: LocalS3 (in memory) and
@@ -120,6 +122,56 @@ public final class LocalAws implements AutoCloseable {
                             QueueAttributeName.VISIBILITY_TIMEOUT,
                             "1")))
         .queueUrl();
+  }
+
+  /** Sends every body to the queue, 10 a call. */
+  public void sendAll(String queueUrl, List<String> bodies) {
+    for (int from = 0; from < bodies.size(); from += 10) {
+      List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
+      List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+      for (int i = 0; i < chunk.size(); i++) {
+        entries.add(
+            SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(chunk.get(i)).build());
+      }
+      clients.sqs().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+    }
+  }
+
+  /**
+   * Receives up to 10 messages with their attributes (receive count...), waiting up to {@code
+   * waitSeconds}.
+   */
+  public List<Message> receive(String queueUrl, int waitSeconds) {
+    return clients
+        .sqs()
+        .receiveMessage(
+            b ->
+                b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(10)
+                    .waitTimeSeconds(waitSeconds)
+                    .messageSystemAttributeNamesWithStrings("All"))
+        .messages();
+  }
+
+  /** Deletes these received messages (at most 10), as Lambda's SQS event source does. */
+  public void deleteAll(String queueUrl, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    clients
+        .sqs()
+        .deleteMessageBatch(
+            b ->
+                b.queueUrl(queueUrl)
+                    .entries(
+                        messages.stream()
+                            .map(
+                                m ->
+                                    DeleteMessageBatchRequestEntry.builder()
+                                        .id(m.messageId())
+                                        .receiptHandle(m.receiptHandle())
+                                        .build())
+                            .toList()));
   }
 
   /** Receives and deletes every message now visible on the queue. */

@@ -168,8 +168,7 @@ class Coco80ModelTest {
     }
     // The provider's own decoding of the output agrees with this test's.
     ModelDescriptor.Output output = classifier.descriptor().output();
-    float[] decoded =
-        OnnxClassifier.decode(output, heatmap, new long[] {1, GRID, GRID, CLASSES}, CLASSES);
+    float[] decoded = OutputScores.decode(output, heatmap, CLASSES);
     assertThat(decoded).containsExactly(scores);
   }
 

@@ -1,22 +1,26 @@
-package io.autotag.tagger;
+package io.autotag.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.pipeline.S3EventKeys;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.AwsCallCounter;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.tagger.TaggerHandler;
+import io.autotag.tagger.TaggerWiring;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,8 +47,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * second it prints the process CPU per task (emulators included, on both sides), which a machine
  * shared with other work disturbs less than wall time.
  *
- * <p>Run: {@code functions/tagger/benchmark.sh batch-operations [objects] [latencyMs]
- * [concurrency,...] [--onnx]}.
+ * <p>Run from the repository root, after {@code ./mvnw -B -q -pl benchmarks -am package
+ * -DskipTests}: {@code MAIN=io.autotag.benchmarks.BatchOperationsBenchmark benchmarks/run.sh
+ * [objects] [latencyMs] [concurrency,...] [--onnx]}.
  */
 public final class BatchOperationsBenchmark {
 
@@ -79,25 +84,21 @@ public final class BatchOperationsBenchmark {
         Arrays.stream((rest.size() > 2 ? rest.get(2) : "1,2,4,8,16").split(","))
             .mapToInt(Integer::parseInt)
             .toArray();
-    byte[] photo = Files.readAllBytes(Path.of("../../events/sample.jpg"));
+    byte[] photo = Files.readAllBytes(Path.of("events/sample.jpg"));
 
     try (LocalAws aws = LocalAws.start()) {
       FakeClassifier fake =
           new FakeClassifier()
               .latency(Duration.ofMillis(latencyMs))
               .defaultAnswer(new Label("cat", 0.93));
-      BufferedPathBenchmark.CallCounter counter = new BufferedPathBenchmark.CallCounter();
+      AwsCallCounter counter = new AwsCallCounter();
       Map<String, String> env = new HashMap<>(aws.env());
       env.put("AUTOTAG_PROVIDER", onnx ? "onnx" : FakeClassifier.NAME);
       env.put("AUTOTAG_REVIEW_QUEUE_URL", aws.createQueue("bench-review"));
       env.put("AUTOTAG_PRIMING", "false");
       try (TaggerWiring wiring =
-          TaggerWiring.create(
-              env,
-              ProviderRegistry.builtIn().with(fake),
-              settings -> BufferedPathBenchmark.counted(settings, counter),
-              Clock.systemUTC())) {
-        TaggerHandler handler = new TaggerHandler(wiring);
+          TaggerWiring.create(env, ProviderRegistry.builtIn().with(fake), counter::clients)) {
+        TaggerHandler handler = TaggerHandler.create(wiring);
         int max = Arrays.stream(levels).max().orElse(1);
         // Warm both paths (JIT, connections, the model) before measuring either.
         viaHandler(aws, handler, bucket(aws, "warm", Math.max(60, max * 4), photo), max);
@@ -223,7 +224,7 @@ public final class BatchOperationsBenchmark {
       throws Exception {
     List<Double> taskMs = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(callers);
-    long cpuStart = BufferedPathBenchmark.processCpuNanos();
+    long cpuStart = processCpuNanos();
     long start = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int i = 0; i < callers; i++) {
@@ -243,7 +244,7 @@ public final class BatchOperationsBenchmark {
       future.get();
     }
     double wallMs = (System.nanoTime() - start) / 1e6;
-    double cpuMs = (BufferedPathBenchmark.processCpuNanos() - cpuStart) / 1e6;
+    double cpuMs = (processCpuNanos() - cpuStart) / 1e6;
     pool.shutdown();
     return new Run(wallMs, List.copyOf(taskMs), succeeded.get(), cpuMs);
   }
@@ -279,5 +280,10 @@ public final class BatchOperationsBenchmark {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

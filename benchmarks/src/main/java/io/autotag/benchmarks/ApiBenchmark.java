@@ -1,13 +1,9 @@
-package io.autotag.api;
+package io.autotag.benchmarks;
 
+import io.autotag.api.ApiHandler;
 import io.autotag.local.LocalApiServer;
-import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.testing.FakeClassifier;
-import io.autotag.shared.testing.TestImages;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,7 +25,8 @@ import java.util.concurrent.Future;
  * classifier directly on the same image, in the same run, plus requests per second at two
  * concurrent clients. The classifier is the scripted fake with a fixed latency (default 50 ms, the
  * embedded model's per-image time on one core), so the difference is the API layer: HTTP, event
- * JSON, base64, routing, authentication, response JSON. Not a test: run it by hand (docs/api.md).
+ * JSON, base64, routing, authentication, response JSON. Run it by hand (docs/api.md gives the
+ * command).
  *
  * <p>Arguments: {@code [latencyMs=50] [requests=200] [concurrentSeconds=10]}.
  */
@@ -43,9 +39,9 @@ public final class ApiBenchmark {
     int requests = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
 
-    byte[] image = photo();
-    FakeClassifier classifier = TestApi.scripted("scripted").latency(Duration.ofMillis(latencyMs));
-    ApiHandler handler = TestApi.handler(TestApi.env(), classifier);
+    byte[] image = ApiFixture.photo();
+    FakeClassifier classifier = ApiFixture.scripted(Duration.ofMillis(latencyMs));
+    ApiHandler handler = ApiFixture.handler(classifier);
     String body =
         "{\"image\":{\"type\":\"base64\",\"value\":\""
             + Base64.getEncoder().encodeToString(image)
@@ -57,26 +53,23 @@ public final class ApiBenchmark {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(server.baseUri() + "/classify"))
               .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + TestApi.KEY)
+              .header("Authorization", "Bearer " + ApiFixture.KEY)
               .POST(HttpRequest.BodyPublishers.ofString(body))
               .build();
 
       // The same request as API Gateway would hand it to Lambda, for the handler-only series.
       byte[] event =
-          TestApi.v2(
-                  "POST",
-                  "/classify",
-                  "",
-                  TestApi.withKey("content-type", "application/json"),
-                  body.getBytes(StandardCharsets.UTF_8),
-                  false)
-              .toString()
-              .getBytes(StandardCharsets.UTF_8);
+          ApiFixture.event(
+              "POST",
+              "/classify",
+              ApiFixture.withKey("content-type", "application/json"),
+              body.getBytes(StandardCharsets.UTF_8),
+              false);
       // Warm every path (JIT, connection pool) before measuring any.
       for (int i = 0; i < 30; i++) {
         classifier.classify(ImageInput.Bytes.of(image));
         check(http.send(request, HttpResponse.BodyHandlers.ofString()));
-        invokeHandler(handler, event);
+        ApiFixture.invoke(handler, event, 200);
       }
       long[] direct = new long[requests];
       long[] lambda = new long[requests];
@@ -86,7 +79,7 @@ public final class ApiBenchmark {
         long t0 = System.nanoTime();
         classifier.classify(ImageInput.Bytes.of(image));
         long t1 = System.nanoTime();
-        invokeHandler(handler, event);
+        ApiFixture.invoke(handler, event, 200);
         long t2 = System.nanoTime();
         check(http.send(request, HttpResponse.BodyHandlers.ofString()));
         long t3 = System.nanoTime();
@@ -112,17 +105,6 @@ public final class ApiBenchmark {
           (median(api) - median(direct)) / 1e6,
           (median(api) - median(direct)) / median(direct) * 100);
       System.out.printf("2 concurrent clients for %d s: %.1f requests/s%n", seconds, rps);
-    }
-  }
-
-  private static void invokeHandler(ApiHandler handler, byte[] event) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(event),
-        out,
-        new LocalLambdaContext("bench", "autotag-classify-api", Duration.ofSeconds(29)));
-    if (!out.toString(StandardCharsets.UTF_8).contains("\"statusCode\":200")) {
-      throw new IllegalStateException("handler answered " + out);
     }
   }
 
@@ -174,21 +156,5 @@ public final class ApiBenchmark {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
-  }
-
-  /** A 640x480 JPEG with texture, about the size of a phone photo scaled for classification. */
-  static byte[] photo() throws Exception {
-    BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
-    SplittableRandom random = new SplittableRandom(42);
-    for (int y = 0; y < 480; y++) {
-      for (int x = 0; x < 640; x++) {
-        int noise = random.nextInt(48);
-        image.setRGB(
-            x,
-            y,
-            ((x / 3 + noise) & 0xFF) << 16 | ((y / 2 + noise) & 0xFF) << 8 | (noise * 4 & 0xFF));
-      }
-    }
-    return TestImages.encode(image, "jpg");
   }
 }

@@ -1,9 +1,6 @@
-package io.autotag.api;
+package io.autotag.benchmarks;
 
-import io.autotag.local.LocalLambdaContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.autotag.api.ApiHandler;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -13,7 +10,7 @@ import java.util.Map;
  * ({@code GET /health}) and a successful classification, interleaved in the same run: the figure
  * behind the decision not to put a Lambda authorizer in front of the API (docs/deploy.md). The
  * image is the 640x480 JPEG of {@link ApiBenchmark} sent raw, base64-encoded by API Gateway as
- * payload 2.0 does; the classifier is the scripted fake with no latency. Not a test: run it by hand
+ * payload 2.0 does; the classifier is the scripted fake with no latency. Run it by hand
  * (docs/deploy.md gives the command).
  *
  * <p>Arguments: {@code [rounds=2000]}.
@@ -24,8 +21,8 @@ public final class ApiRejectionBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    byte[] image = ApiBenchmark.photo();
-    ApiHandler handler = TestApi.handler(TestApi.env(), TestApi.scripted("scripted"));
+    byte[] image = ApiFixture.photo();
+    ApiHandler handler = ApiFixture.handler(ApiFixture.scripted(Duration.ZERO));
     byte[] health = event("GET", Map.of(), null);
     byte[] noKey = event("POST", Map.of("content-type", "image/jpeg"), image);
     byte[] badKey =
@@ -34,7 +31,7 @@ public final class ApiRejectionBenchmark {
             Map.of(
                 "content-type", "image/jpeg", "authorization", "Bearer not-a-valid-key-0123456789"),
             image);
-    byte[] goodKey = event("POST", TestApi.withKey("content-type", "image/jpeg"), image);
+    byte[] goodKey = event("POST", ApiFixture.withKey("content-type", "image/jpeg"), image);
 
     for (int i = 0; i < 500; i++) {
       invoke(handler, health, 200);
@@ -75,23 +72,13 @@ public final class ApiRejectionBenchmark {
 
   private static byte[] event(String method, Map<String, String> headers, byte[] body) {
     String path = body == null ? "/health" : "/classify";
-    return TestApi.v2(method, path, "", headers, body, body != null)
-        .toString()
-        .getBytes(StandardCharsets.UTF_8);
+    return ApiFixture.event(method, path, headers, body, body != null);
   }
 
   private static long invoke(ApiHandler handler, byte[] event, int status) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    handler.handleRequest(
-        new ByteArrayInputStream(event),
-        out,
-        new LocalLambdaContext("bench", "autotag-classify-api", Duration.ofSeconds(29)));
-    long took = System.nanoTime() - start;
-    if (!out.toString(StandardCharsets.UTF_8).contains("\"statusCode\":" + status)) {
-      throw new IllegalStateException("expected " + status + ", handler answered " + out);
-    }
-    return took;
+    ApiFixture.invoke(handler, event, status);
+    return System.nanoTime() - start;
   }
 
   private static double median(long[] nanos) {
