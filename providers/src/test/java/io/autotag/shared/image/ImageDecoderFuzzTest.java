@@ -6,8 +6,8 @@ import io.autotag.shared.classify.ClassificationException;
 /**
  * Coverage-guided fuzzing of the decoder with every format's readers: any exception other than
  * {@link ClassificationException}, any hang and any allocation beyond the limits is a bug. In the
- * build the committed inputs ({@code ImageDecoderFuzzTestInputs/}) run as regression tests;
- * {@code JAZZER_FUZZ=1} fuzzes (docs/fuzzing.md).
+ * build the committed inputs ({@code ImageDecoderFuzzTestInputs/}) run as regression tests; {@code
+ * JAZZER_FUZZ=1} fuzzes (docs/fuzzing.md).
  */
 class ImageDecoderFuzzTest {
 
