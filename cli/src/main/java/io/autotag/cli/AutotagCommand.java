@@ -77,7 +77,7 @@ public final class AutotagCommand implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          if (e instanceof ConfigurationException) {
+          if (e instanceof ConfigurationException || e instanceof PortInUseException) {
             commandLine.getErr().println("autotag: " + e.getMessage());
             return USAGE;
           }

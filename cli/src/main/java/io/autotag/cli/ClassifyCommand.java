@@ -65,8 +65,12 @@ final class ClassifyCommand implements Callable<Integer> {
             : settings.decimal(
                 "AUTOTAG_LABEL_THRESHOLD", TagSchema.DEFAULT_LABEL_THRESHOLD, 0.0, 1.0);
     int maxLabels = top != null ? top : settings.integer("AUTOTAG_MAX_LABELS", 5, 1, 50);
-    if (labelThreshold < 0 || labelThreshold > 1 || maxLabels < 1) {
-      throw new IllegalArgumentException("--threshold must be 0..1 and --top at least 1");
+    if (!(labelThreshold >= 0 && labelThreshold <= 1)) {
+      throw new IllegalArgumentException(
+          "--threshold must be a confidence between 0 and 1, got " + threshold);
+    }
+    if (maxLabels < 1) {
+      throw new IllegalArgumentException("--top must be at least 1, got " + top);
     }
     FetchPolicy policy = FetchPolicy.from(settings);
     AwsSettings awsSettings = AwsSettings.from(settings);

@@ -1,8 +1,6 @@
 package io.autotag.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
 import io.autotag.local.LocalApiServer;
@@ -17,23 +15,23 @@ import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -108,6 +106,7 @@ public final class LocalStack implements AutoCloseable {
   private AwsClients admin;
   private UploadBridge bridge;
   private SqsEventSource eventSource;
+  private TaggerWiring tagger;
 
   private LocalStack() {}
 
@@ -131,6 +130,7 @@ public final class LocalStack implements AutoCloseable {
   private void startAll(Options options, Map<String, String> userEnv, ProviderRegistry providers) {
     Map<String, String> base = CliAws.withDefaultRegion(userEnv);
     region = base.getOrDefault("AWS_REGION", base.get("AWS_DEFAULT_REGION"));
+    requireFree(options.ports(), options.external().isEmpty());
     if (options.external().isPresent()) {
       s3Endpoint = options.external().get();
       sqsEndpoint = options.external().get();
@@ -169,6 +169,7 @@ public final class LocalStack implements AutoCloseable {
 
     TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws);
     started.push(tagger);
+    this.tagger = tagger;
     eventSource =
         new SqsEventSource(
             admin.sqs(),
@@ -199,11 +200,14 @@ public final class LocalStack implements AutoCloseable {
     try {
       LocalApiServer server =
           LocalApiServer.start(
-              new PathRoutes(review, ApiHandler.create(api)),
+              new PathRoutes(
+                  review, ApiHandler.create(api), new ReviewThresholdRoute(tagger.pipeline())),
               new InetSocketAddress(InetAddress.getLoopbackAddress(), options.ports().api()),
               4);
       started.push(server);
       apiUri = server.baseUri();
+    } catch (BindException e) {
+      throw new PortInUseException("API", options.ports().api(), "--api-port");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on API port " + options.ports().api(), e);
     }
@@ -245,34 +249,12 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void startEmulators(Ports ports) {
-    // LocalS3 has no bind-address option: it listens on every interface (docs/local.md says so).
-    int s3Port = ports.s3() == 0 ? freePort() : ports.s3();
-    requireFree(s3Port, "S3");
-    LocalS3 s3 =
-        LocalS3.builder()
-            .port(s3Port)
-            .mode(LocalS3Mode.IN_MEMORY)
-            // The defaults serialise requests; these keep 100 concurrent uploads quick.
-            .s3ExecutorThreadNum(8)
-            .nettyChildEventGroupThreadNum(4)
-            .build();
-    s3.start();
-    started.push(
-        () -> {
-          s3.shutdown();
-          // LocalS3 closes its listening socket in the background: wait, so a closed stack has
-          // really let go of its ports (bounded: a stuck emulator must not hang Ctrl-C).
-          awaitPortClosed(s3Port, Duration.ofSeconds(10));
-        });
-    s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
-
-    var sqsBuilder = SQSRestServerBuilder.withInterface("127.0.0.1");
-    SQSRestServer sqs =
-        (ports.sqs() == 0 ? sqsBuilder.withDynamicPort() : sqsBuilder.withPort(ports.sqs()))
-            .start();
-    started.push(sqs::stopAndWait);
-    int sqsPort = sqs.waitUntilStarted().localAddress().getPort();
-    sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+    LoopbackS3 s3 = LoopbackS3.start(ports.s3(), 8);
+    started.push(s3);
+    s3Endpoint = s3.endpoint();
+    LoopbackSqs sqs = LoopbackSqs.start(ports.sqs());
+    started.push(sqs);
+    sqsEndpoint = sqs.endpoint();
   }
 
   private static AwsClients clients(Map<String, String> env) {
@@ -334,38 +316,31 @@ public final class LocalStack implements AutoCloseable {
                                         .events(Event.S3_OBJECT_CREATED))));
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Fails before anything starts (the models take seconds to load) when a port asked for is taken,
+   * naming the flag that picks another for each.
+   */
+  static void requireFree(Ports ports, boolean emulators) {
+    List<String> busy = new ArrayList<>();
+    if (emulators) {
+      busy(ports.s3(), "S3", "--s3-port").ifPresent(busy::add);
+      busy(ports.sqs(), "SQS", "--sqs-port").ifPresent(busy::add);
+    }
+    busy(ports.api(), "API", "--api-port").ifPresent(busy::add);
+    if (!busy.isEmpty()) {
+      throw new PortInUseException(busy);
     }
   }
 
-  private static void awaitPortClosed(int port, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-      } catch (IOException e) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+  private static Optional<String> busy(int port, String what, String flag) {
+    if (port == 0) {
+      return Optional.empty();
     }
-    log.atWarn().addKeyValue("port", port).log("S3 emulator still listening after shutdown");
-  }
-
-  private static void requireFree(int port, String what) {
-    try (ServerSocket socket = new ServerSocket(port)) {
-      socket.setReuseAddress(true);
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      return Optional.empty();
     } catch (IOException e) {
-      throw new IllegalStateException(
-          what + " port " + port + " is in use; pick another or use --ephemeral-ports", e);
+      return Optional.of(PortInUseException.describe(what, port, flag));
     }
   }
 
@@ -387,6 +362,16 @@ public final class LocalStack implements AutoCloseable {
 
   public String bucket() {
     return BUCKET;
+  }
+
+  /** {@code serve}'s route that shows and changes the tagger's review threshold. */
+  public URI reviewThresholdUri() {
+    return apiUri.resolve(ReviewThresholdRoute.PATH);
+  }
+
+  /** The tagger's review threshold now. */
+  public double reviewThreshold() {
+    return tagger.pipeline().reviewThreshold();
   }
 
   /** The reviewer page: the HTTP API's {@code /review}. */

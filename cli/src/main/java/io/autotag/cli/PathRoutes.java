@@ -10,7 +10,8 @@ import java.io.OutputStream;
 
 /**
  * What the HTTP API's routes do in AWS, for the one local HTTP front: requests for {@code /review}
- * and below go to the review function's handler, everything else to the classification API's.
+ * and below go to the review function's handler, everything else to the classification API's;
+ * {@code serve}'s own {@value ReviewThresholdRoute#PATH} (local only) to its handler.
  */
 final class PathRoutes implements RequestStreamHandler {
 
@@ -18,11 +19,14 @@ final class PathRoutes implements RequestStreamHandler {
 
   private final RequestStreamHandler review;
   private final RequestStreamHandler api;
+  private final RequestStreamHandler reviewThreshold;
   private final ObjectMapper json = new ObjectMapper();
 
-  PathRoutes(RequestStreamHandler review, RequestStreamHandler api) {
+  PathRoutes(
+      RequestStreamHandler review, RequestStreamHandler api, RequestStreamHandler reviewThreshold) {
     this.review = review;
     this.api = api;
+    this.reviewThreshold = reviewThreshold;
   }
 
   @Override
@@ -31,6 +35,8 @@ final class PathRoutes implements RequestStreamHandler {
     byte[] event = input.readAllBytes();
     String path = json.readTree(event).path("rawPath").asText("");
     boolean toReview = path.equals(REVIEW) || path.startsWith(REVIEW + "/");
-    (toReview ? review : api).handleRequest(new ByteArrayInputStream(event), output, context);
+    RequestStreamHandler target =
+        path.equals(ReviewThresholdRoute.PATH) ? reviewThreshold : toReview ? review : api;
+    target.handleRequest(new ByteArrayInputStream(event), output, context);
   }
 }

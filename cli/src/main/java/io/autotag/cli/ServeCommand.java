@@ -102,10 +102,11 @@ final class ServeCommand implements Callable<Integer> {
           SQS  %s   review queue %s
           API  %s
           Review %s   %s
+          review threshold %.2f: curl -X PUT --data 1 %s sends every upload to review
           uploads reach the tagger %s
 
         Try it from another terminal (the emulators accept any credentials):
-          export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s
+          export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=%s AWS_REGION=%s
           aws --endpoint-url %s s3 cp events/sample.jpg s3://%s/photos/cat.jpg
           aws --endpoint-url %s s3api get-object-tagging --bucket %s --key photos/cat.jpg
           open %s in a browser to judge what the model was unsure about
@@ -127,9 +128,12 @@ final class ServeCommand implements Callable<Integer> {
             .reviewerKey()
             .map(key -> "reviewer key " + key + " (reviewer " + LocalStack.LOCAL_REVIEWER + ")")
             .orElse("reviewer keys from AUTOTAG_REVIEWER_KEYS"),
+        stack.reviewThreshold(),
+        stack.reviewThresholdUri(),
         stack.bridged()
             ? "through the upload bridge and the buffer queue"
             : "through S3 notifications and the buffer queue",
+        stack.region(),
         stack.region(),
         s3,
         bucket,

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.FakeClassifier;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +83,63 @@ class ClassifyCommandIT {
     assertThat(cli.out()).contains("sample.jpg");
   }
 
+  /**
+   * Inputs that cannot be classified each say why, in words a user can act on: a missing file is
+   * {@code not-found} (not {@code NoSuchFileException}), a URL of another scheme is shown as typed
+   * and is {@code unsupported-scheme}, an empty file is {@code empty} as in the tagger and the API.
+   */
+  @Test
+  void inputsThatCannotBeClassifiedSayWhy(@TempDir Path dir) throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty.jpg"));
+    Path missing = dir.resolve("missing.jpg");
+    Cli cli =
+        Cli.run(
+            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+            ProviderRegistry.builtIn().with(new FakeClassifier()),
+            "classify",
+            "--json",
+            missing.toString(),
+            "ftp://example.com/photos/cat.jpg",
+            empty.toString());
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(AutotagCommand.SOME_FAILED);
+    JsonNode results = json.readTree(cli.out());
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).path("error").path("code").asText()).isEqualTo("not-found");
+    assertThat(results.get(0).path("error").path("message").asText()).isEqualTo("no such file");
+    assertThat(results.get(1).path("source").asText())
+        .isEqualTo("ftp://example.com/photos/cat.jpg");
+    assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("unsupported-scheme");
+    assertThat(results.get(1).path("error").path("message").asText())
+        .contains("unsupported scheme ftp");
+    assertThat(results.get(2).path("error").path("code").asText())
+        .isEqualTo(FailureReason.EMPTY.code())
+        .isEqualTo("empty");
+    assertThat(cli.out()).doesNotContain("Exception");
+
+    Cli table =
+        Cli.run(
+            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+            ProviderRegistry.builtIn().with(new FakeClassifier()),
+            "classify",
+            "ftp://example.com/photos/cat.jpg");
+    assertThat(table.out()).contains("ftp://example.com/photos/cat.jpg").doesNotContain("ftp:/e");
+  }
+
+  @Test
+  void aBadOptionIsNamed() {
+    Cli threshold =
+        Cli.run(ENV, ProviderRegistry.builtIn(), "classify", "--threshold", "2", SAMPLE.toString());
+    assertThat(threshold.exitCode()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(threshold.err())
+        .contains("--threshold")
+        .contains("between 0 and 1")
+        .contains("2")
+        .doesNotContain("--top");
+    Cli top = Cli.run(ENV, ProviderRegistry.builtIn(), "classify", "--top", "0", SAMPLE.toString());
+    assertThat(top.exitCode()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(top.err()).contains("--top").doesNotContain("--threshold");
+  }
+
   @Test
   void urlsAreFetchedOnlyWhereThePolicyAllows() throws Exception {
     byte[] sample = Files.readAllBytes(SAMPLE);
@@ -102,6 +161,9 @@ class ClassifyCommandIT {
       assertThat(refused.exitCode()).isEqualTo(AutotagCommand.SOME_FAILED);
       assertThat(json.readTree(refused.out()).get(0).path("error").path("code").asText())
           .isEqualTo("url-forbidden-address");
+      // The message names the setting, with this endpoint in it.
+      assertThat(json.readTree(refused.out()).get(0).path("error").path("message").asText())
+          .contains("AUTOTAG_FETCH_ALLOWED_ENDPOINTS=127.0.0.1:" + server.getAddress().getPort());
 
       Map<String, String> allowed =
           Map.of("AUTOTAG_FETCH_ALLOWED_ENDPOINTS", "127.0.0.1:" + server.getAddress().getPort());

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.ClassifierFactory;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
@@ -21,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
@@ -130,25 +135,23 @@ class ServeIT {
     Assumptions.assumeTrue(aws.isPresent(), "the aws CLI is not installed");
     Path file = dir.resolve("cli cat.jpg");
     Files.write(file, CAT);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                aws.get().toString(),
+    Process process =
+        awsCli(
+                aws.get(),
                 "--endpoint-url",
                 stack.s3Endpoint().toString(),
                 "s3",
                 "cp",
                 file.toString(),
                 "s3://" + stack.bucket() + "/awscli/cli cat.jpg")
-            .redirectErrorStream(true);
-    builder.environment().putAll(awsCliEnv());
-    Process process = builder.start();
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(output).isZero();
 
     Await.until(Duration.ofSeconds(20), "tags", () -> tags("awscli/cli cat.jpg").size() >= 2);
-    ProcessBuilder read =
-        new ProcessBuilder(
-                aws.get().toString(),
+    Process reader =
+        awsCli(
+                aws.get(),
                 "--endpoint-url",
                 stack.s3Endpoint().toString(),
                 "s3api",
@@ -157,14 +160,74 @@ class ServeIT {
                 stack.bucket(),
                 "--key",
                 "awscli/cli cat.jpg")
-            .redirectErrorStream(true);
-    read.environment().putAll(awsCliEnv());
-    Process reader = read.start();
+            .start();
     String tagging = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(reader.waitFor()).as(tagging).isZero();
     assertThat(json.readTree(tagging).path("TagSet").toString())
         .contains("\"autotag:status\"")
         .contains("\"classified\"");
+  }
+
+  /**
+   * The tour's review step without a restart: {@code PUT 1} on serve's review-threshold route sends
+   * the next upload of a photo the model is sure of to review; {@code PUT} back restores it.
+   */
+  @Test
+  void theReviewThresholdChangesWhileServeRuns() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    URI route = stack.reviewThresholdUri();
+    assertThat(threshold(http, "GET", null).body()).isEqualTo("{\"reviewThreshold\":0.75}");
+    HttpResponse<String> bad = threshold(http, "PUT", "2");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("between 0 and 1");
+    try {
+      // As curl --data sends it: form-encoded, so base64 in the event.
+      HttpResponse<String> raised = threshold(http, "PUT", "1");
+      assertThat(raised.statusCode()).as(raised.body()).isEqualTo(200);
+      assertThat(raised.body()).isEqualTo("{\"reviewThreshold\":1.0}");
+      assertThat(ServeCommand.banner(stack, 0))
+          .contains("review threshold 1.00")
+          .contains("curl -X PUT --data 1 " + route);
+      put("threshold/dog.png", DOG); // the fake is 0.95 sure of the dog
+      Await.until(Duration.ofSeconds(20), "tags", () -> tags("threshold/dog.png").size() >= 2);
+      assertThat(tags("threshold/dog.png"))
+          .containsEntry("autotag:status", "review")
+          .containsEntry("autotag:label", "dog");
+      JsonNode review = json.readTree(drain(stack.reviewQueueUrl()).getFirst().body());
+      assertThat(review.path("key").asText()).isEqualTo("threshold/dog.png");
+      assertThat(review.path("threshold").asDouble()).isEqualTo(1.0);
+    } finally {
+      assertThat(threshold(http, "PUT", "0.75").statusCode()).isEqualTo(200);
+    }
+    put("threshold/dog-again.png", DOG);
+    Await.until(Duration.ofSeconds(20), "tags", () -> tags("threshold/dog-again.png").size() >= 2);
+    assertThat(tags("threshold/dog-again.png")).containsEntry("autotag:status", "classified");
+  }
+
+  private static HttpResponse<String> threshold(HttpClient http, String method, String body)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(stack.reviewThresholdUri());
+    if (body == null) {
+      request.GET();
+    } else {
+      request
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The tour's SQS step: AWS CLI v1 refuses SQS commands without {@code AWS_DEFAULT_REGION}. */
+  @Test
+  void theBannersExportsAreEnoughForTheAwsCliOnSqs() throws Exception {
+    Optional<Path> aws = onPath("aws");
+    Assumptions.assumeTrue(aws.isPresent(), "the aws CLI is not installed");
+    Process process =
+        awsCli(aws.get(), "--endpoint-url", stack.sqsEndpoint().toString(), "sqs", "list-queues")
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output).contains(LocalStack.REVIEW_QUEUE);
   }
 
   @Test
@@ -220,12 +283,75 @@ class ServeIT {
         .hasMessageContaining("API port");
   }
 
+  /**
+   * Exactly what the banner tells the user to export: AWS CLI v1 reads only {@code
+   * AWS_DEFAULT_REGION}, v2 and the SDKs {@code AWS_REGION}.
+   */
+  /**
+   * {@code serve} on taken ports: a usage error (exit 2) that names the flag for each port, without
+   * a stack trace, decided before any provider (the models) is built.
+   */
+  @Test
+  void serveOnTakenPortsExitsTwoNamingTheFlagsBeforeLoadingModels() {
+    AtomicInteger built = new AtomicInteger();
+    ClassifierFactory counting =
+        new ClassifierFactory() {
+          @Override
+          public String name() {
+            return "counting";
+          }
+
+          @Override
+          public Classifier create(Settings settings, AwsClients aws) {
+            built.incrementAndGet();
+            return new FakeClassifier();
+          }
+        };
+    Cli cli =
+        Cli.run(
+            Map.of("AUTOTAG_PROVIDER", "counting"),
+            ProviderRegistry.builtIn().with(counting),
+            "serve",
+            "--s3-port",
+            Integer.toString(stack.s3Endpoint().getPort()),
+            "--sqs-port",
+            "0",
+            "--api-port",
+            Integer.toString(stack.apiUri().getPort()));
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(cli.err())
+        .contains("S3 port " + stack.s3Endpoint().getPort() + " is in use")
+        .contains("--s3-port")
+        .contains("API port " + stack.apiUri().getPort() + " is in use")
+        .contains("--api-port")
+        .contains("--ephemeral-ports")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(cli.err().lines()).hasSize(1);
+    assertThat(built).as("no provider was built").hasValue(0);
+  }
+
   static Map<String, String> awsCliEnv() {
-    return Map.of(
-        "AWS_ACCESS_KEY_ID", "test",
-        "AWS_SECRET_ACCESS_KEY", "test",
-        "AWS_DEFAULT_REGION", "us-east-1",
-        "AWS_REGION", "us-east-1");
+    String exports =
+        ServeCommand.banner(stack, 0)
+            .lines()
+            .map(String::strip)
+            .filter(line -> line.startsWith("export "))
+            .findFirst()
+            .orElseThrow();
+    return Arrays.stream(exports.substring("export ".length()).split("\\s+"))
+        .map(pair -> pair.split("=", 2))
+        .collect(Collectors.toMap(pair -> pair[0], pair -> pair[1]));
+  }
+
+  /** A process with the banner's exports and no AWS variable of the machine running the test. */
+  static ProcessBuilder awsCli(Path aws, String... args) {
+    List<String> command = new ArrayList<>(List.of(aws.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+    builder.environment().putAll(awsCliEnv());
+    return builder;
   }
 
   static Optional<Path> onPath(String name) {

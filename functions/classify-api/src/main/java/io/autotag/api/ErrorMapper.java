@@ -3,6 +3,7 @@ package io.autotag.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.net.FetchException;
 import io.autotag.shared.secrets.SecretException;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ final class ErrorMapper {
     String message = e.getMessage() == null ? e.reason().code() : e.getMessage();
     return switch (e.reason()) {
       case UNSUPPORTED_TYPE -> new ApiException(415, "unsupported-media-type", message);
-      case EMPTY -> new ApiException(400, "empty-image", message);
+      case EMPTY -> new ApiException(400, FailureReason.EMPTY.code(), message);
       case CORRUPT -> new ApiException(422, "corrupt-image", message);
       case TOO_LARGE, TOO_MANY_PIXELS -> new ApiException(413, "payload-too-large", message);
       case GONE -> new ApiException(404, "image-not-found", message);

@@ -2,6 +2,7 @@ package io.autotag.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.autotag.shared.classify.Classifier;
+import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ObjectRef;
@@ -72,7 +73,7 @@ final class ImageResolver {
   /** Bytes carried in the request. */
   ImageInput fromBytes(byte[] data) {
     if (data.length == 0) {
-      throw ApiException.badRequest("empty-image", "the image is empty");
+      throw ApiException.badRequest(FailureReason.EMPTY.code(), "the image is empty");
     }
     if (data.length > maxInlineBytes) {
       throw inlineTooLarge();
@@ -115,7 +116,7 @@ final class ImageResolver {
       }
     }
     if (compact.isEmpty()) {
-      throw ApiException.badRequest("empty-image", "the image is empty");
+      throw ApiException.badRequest(FailureReason.EMPTY.code(), "the image is empty");
     }
     byte[] data;
     try {
@@ -143,7 +144,7 @@ final class ImageResolver {
     // would follow a redirect to an internal address or read an address form differently.
     FetchedBody body = fetcher.fetch(uri);
     if (body.body().length == 0) {
-      throw ApiException.badRequest("empty-image", "the image URL returned no bytes");
+      throw ApiException.badRequest(FailureReason.EMPTY.code(), "the image URL returned no bytes");
     }
     return sniffed(body.body());
   }

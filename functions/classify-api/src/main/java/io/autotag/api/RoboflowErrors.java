@@ -1,6 +1,7 @@
 package io.autotag.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.classify.FailureReason;
 import java.util.Set;
 
 /**
@@ -15,7 +16,7 @@ final class RoboflowErrors {
   /** autotag's codes for an image that cannot be loaded, which Roboflow answers 400. */
   private static final Set<String> IMAGE_LOAD =
       Set.of(
-          "empty-image",
+          FailureReason.EMPTY.code(),
           "malformed-base64",
           "unsupported-media-type",
           "corrupt-image",

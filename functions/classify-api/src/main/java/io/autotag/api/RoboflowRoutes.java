@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
+import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.net.FetchException;
@@ -173,7 +174,7 @@ final class RoboflowRoutes {
       return images.fromBytes(body); // raw bytes: not Roboflow's form, but unambiguous
     }
     if (isBlank(body)) {
-      throw ApiException.badRequest("empty-image", "Image not found in request body.");
+      throw ApiException.badRequest(FailureReason.EMPTY.code(), "Image not found in request body.");
     }
     return images.fromBase64(new String(body, StandardCharsets.US_ASCII));
   }

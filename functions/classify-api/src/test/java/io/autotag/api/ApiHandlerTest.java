@@ -318,6 +318,20 @@ class ApiHandlerTest {
     assertThat(scripted.calls()).isZero();
   }
 
+  /** The tagger tags an empty object {@code reason=empty}; the API says the same word. */
+  @Test
+  void anEmptyImageIs400Empty() {
+    JsonNode raw =
+        invoke(
+            handler,
+            v2("POST", "/classify", "", withKey("content-type", "image/png"), new byte[0], true));
+    assertThat(raw.path("statusCode").asInt()).isEqualTo(400);
+    assertThat(body(raw).path("error").path("code").asText())
+        .isEqualTo(FailureReason.EMPTY.code())
+        .isEqualTo("empty");
+    assertThat(scripted.calls()).isZero();
+  }
+
   @Test
   void bytesThatAreNotAnImageAre415() {
     byte[] text = "hello, not an image".getBytes(StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
@@ -505,6 +506,34 @@ class TaggerIT {
     assertThat(json.readTree(output).get("batchItemFailures")).isEmpty();
     assertThat(tags("photos/cat.jpg")).containsEntry("autotag:status", "classified");
     assertThat(tags("photos/My Holiday+Beach ü.jpg")).containsEntry("autotag:status", "classified");
+  }
+
+  @Test
+  void aRemovalOnTheBufferQueueIsIgnoredWithALogLineNamingItsMessage() throws IOException {
+    put(BUCKET, "photos/cat.jpg", sample, Map.of());
+    JsonNode event = json.readTree(event("sqs-s3-put.json"));
+    ObjectNode message = (ObjectNode) event.get("Records").get(0);
+    message.put(
+        "body", message.get("body").asText().replace("ObjectCreated:Put", "ObjectRemoved:Delete"));
+
+    String output;
+    try (CapturedLogs logs = CapturedLogs.of(S3Notifications.class)) {
+      output = invoke(new TaggerHandler(wiring(Map.of())), event.toString());
+
+      assertThat(logs.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.message()).startsWith("record ignored");
+                assertThat(line.fields())
+                    .containsEntry("eventName", "ObjectRemoved:Delete")
+                    .containsEntry("messageId", "059f36b4-87a3-44ab-83d2-661975830a7d")
+                    .containsEntry("key", "photos/cat.jpg");
+              });
+    }
+
+    assertThat(json.readTree(output).get("batchItemFailures")).isEmpty();
+    assertThat(tags("photos/cat.jpg")).doesNotContainKey("autotag:status");
   }
 
   @Test

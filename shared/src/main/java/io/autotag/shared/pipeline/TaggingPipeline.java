@@ -59,6 +59,7 @@ public final class TaggingPipeline implements AutoCloseable {
   private final ParallelRunner workers;
   private final TagWriter tagWriter;
   private final QueuedReviews queued = new QueuedReviews(QueuedReviews.DEFAULT_CAPACITY);
+  private volatile double reviewThreshold;
 
   public TaggingPipeline(
       ObjectStore objects,
@@ -76,6 +77,24 @@ public final class TaggingPipeline implements AutoCloseable {
     this.inputs = new ClassifierInputs(objects, settings);
     this.workers = new ParallelRunner(settings.concurrency());
     this.tagWriter = new TagWriter(objects);
+    this.reviewThreshold = settings.reviewThreshold();
+  }
+
+  /** The review threshold objects are decided with from now on. */
+  public double reviewThreshold() {
+    return reviewThreshold;
+  }
+
+  /**
+   * Changes the review threshold for objects decided from now on. In Lambda it stays what {@code
+   * AUTOTAG_REVIEW_THRESHOLD} said at start-up; the local stack lets a user change it while it runs
+   * ({@code serve}'s {@code /local/review-threshold}), to see the review flow without a restart.
+   */
+  public void reviewThreshold(double threshold) {
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new IllegalArgumentException("the review threshold must be between 0 and 1");
+    }
+    this.reviewThreshold = threshold;
   }
 
   /** Processes every item without a deadline; the results are in the same order as the items. */
@@ -169,7 +188,7 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     List<ObjectTag> ours =
         schema.forProblem(
-            TagStatus.FAILED, why.code(), known.eTag(), Optional.of(classifier.name()));
+            TagStatus.FAILED, why.code(), known.eTag().orElse(null), classifier.name());
     return new Write(item, TagMerge.of(existing, ours, schema), Outcome.RETRY, why.code(), error);
   }
 
@@ -181,13 +200,15 @@ public final class TaggingPipeline implements AutoCloseable {
       return problem(item, existing, ready.known(), e);
     }
     ObjectRef read = ready.known();
+    double threshold = reviewThreshold;
     boolean confident =
-        classification.top().isPresent()
-            && classification.topConfidence() >= settings.reviewThreshold();
+        classification.top().isPresent() && classification.topConfidence() >= threshold;
     TagStatus status = confident ? TagStatus.CLASSIFIED : TagStatus.REVIEW;
     TagMerge merge =
         TagMerge.of(
-            existing, schema.forClassification(status, classification, read.eTag()), schema);
+            existing,
+            schema.forClassification(status, classification, read.eTag().orElse(null)),
+            schema);
     String reviewReason =
         merge.noRoom()
             ? NO_TAG_SLOTS
@@ -198,7 +219,7 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     return new Review(
         new Write(item, merge, Outcome.REVIEW, reviewReason),
-        reviewMessage(read, ready.format(), classification, reviewReason),
+        reviewMessage(read, ready.format(), classification, reviewReason, threshold),
         existing);
   }
 
@@ -218,7 +239,7 @@ public final class TaggingPipeline implements AutoCloseable {
     TagStatus status = e.retryable() ? TagStatus.FAILED : TagStatus.SKIPPED;
     Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
     List<ObjectTag> ours =
-        schema.forProblem(status, e.reason(), known.eTag(), Optional.of(classifier.name()));
+        schema.forProblem(status, e.reason(), known.eTag().orElse(null), classifier.name());
     return new Write(
         item,
         TagMerge.of(existing, ours, schema),
@@ -238,7 +259,7 @@ public final class TaggingPipeline implements AutoCloseable {
   }
 
   private ReviewMessage reviewMessage(
-      ObjectRef ref, ImageFormat format, Classification c, String reason) {
+      ObjectRef ref, ImageFormat format, Classification c, String reason, double threshold) {
     return new ReviewMessage(
         ReviewMessage.SCHEMA,
         ref.bucket(),
@@ -253,7 +274,7 @@ public final class TaggingPipeline implements AutoCloseable {
             .limit(MAX_REVIEW_PREDICTIONS)
             .map(l -> new ReviewMessage.Prediction(l.name(), l.confidence()))
             .toList(),
-        settings.reviewThreshold(),
+        threshold,
         reason,
         clock.instant().toString());
   }
