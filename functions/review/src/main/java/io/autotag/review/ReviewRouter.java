@@ -154,7 +154,8 @@ final class ReviewRouter {
     String path = request.path();
     if (path.equals(BASE)) {
       requireMethod(request, "GET");
-      return page.serve("", request.header("if-none-match")).orElseThrow(ReviewRouter::notFound);
+      return page.serve("", request.header("if-none-match").orElse(null))
+          .orElseThrow(ReviewRouter::notFound);
     }
     if (path.equals(BASE + "/")) {
       requireMethod(request, "GET");
@@ -169,7 +170,8 @@ final class ReviewRouter {
       if (name.equals("config.json")) {
         return json(200, pageConfig());
       }
-      return page.serve(name, request.header("if-none-match")).orElseThrow(ReviewRouter::notFound);
+      return page.serve(name, request.header("if-none-match").orElse(null))
+          .orElseThrow(ReviewRouter::notFound);
     }
     throw notFound();
   }

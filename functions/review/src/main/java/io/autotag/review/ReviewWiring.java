@@ -182,7 +182,8 @@ public final class ReviewWiring implements AutoCloseable {
 
   /** Where the page may load images from: the presigned URLs' S3 origin. */
   private static String imageOrigins(ReviewConfig config) {
-    return config.aws().s3Endpoint().map(ReviewWiring::origin).orElse("https://*.amazonaws.com");
+    URI endpoint = config.aws().s3Endpoint();
+    return endpoint != null ? origin(endpoint) : "https://*.amazonaws.com";
   }
 
   /** Where the page may connect besides its own origin: Cognito's sign-in endpoint. */

@@ -205,7 +205,7 @@ public final class TaggingPipeline implements AutoCloseable {
     }
     List<ObjectTag> ours =
         schema.forProblem(
-            TagStatus.FAILED, why.code(), known.eTag(), Optional.of(classifier.name()));
+            TagStatus.FAILED, why.code(), known.eTag().orElse(null), classifier.name());
     return new Write(item, TagMerge.of(existing, ours, schema), Outcome.RETRY, why.code(), error);
   }
 
@@ -226,7 +226,9 @@ public final class TaggingPipeline implements AutoCloseable {
     TagStatus status = confident ? TagStatus.CLASSIFIED : TagStatus.REVIEW;
     TagMerge merge =
         TagMerge.of(
-            existing, schema.forClassification(status, classification, read.eTag()), schema);
+            existing,
+            schema.forClassification(status, classification, read.eTag().orElse(null)),
+            schema);
     String reviewReason =
         merge.noRoom()
             ? NO_TAG_SLOTS
@@ -257,7 +259,7 @@ public final class TaggingPipeline implements AutoCloseable {
     TagStatus status = e.retryable() ? TagStatus.FAILED : TagStatus.SKIPPED;
     Outcome outcome = e.retryable() ? Outcome.RETRY : Outcome.SKIPPED;
     List<ObjectTag> ours =
-        schema.forProblem(status, e.reason(), known.eTag(), Optional.of(classifier.name()));
+        schema.forProblem(status, e.reason(), known.eTag().orElse(null), classifier.name());
     return new Write(
         item,
         TagMerge.of(existing, ours, schema),

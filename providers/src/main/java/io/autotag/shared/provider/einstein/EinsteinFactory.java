@@ -21,8 +21,11 @@ public final class EinsteinFactory implements ClassifierFactory {
   public Classifier create(Settings settings, AwsClients aws) {
     EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
     // A literal key can be checked now; a stored one is read on first use, after restore.
-    einstein.privateKey().filter(key -> !key.isReference()).ifPresent(key -> check(key, settings));
-    if (einstein.token().isEmpty() && einstein.privateKey().isEmpty()) {
+    Secret key = einstein.privateKey();
+    if (key != null && !key.isReference()) {
+      check(key, settings);
+    }
+    if (einstein.token() == null && key == null) {
       return null;
     }
     return EinsteinClassifier.create(einstein);
