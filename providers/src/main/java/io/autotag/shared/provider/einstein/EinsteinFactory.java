@@ -18,14 +18,25 @@ public final class EinsteinFactory implements ClassifierFactory {
   }
 
   @Override
+  public void readSettings(Settings settings) {
+    // Without AWS clients: a stored token or key stays an unread reference.
+    read(settings, null);
+  }
+
+  @Override
   public Classifier create(Settings settings, AwsClients aws) {
-    EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
-    // A literal key can be checked now; a stored one is read on first use, after restore.
-    einstein.privateKey().filter(key -> !key.isReference()).ifPresent(key -> check(key, settings));
+    EinsteinSettings einstein = read(settings, aws);
     if (einstein.token().isEmpty() && einstein.privateKey().isEmpty()) {
       return null;
     }
     return EinsteinClassifier.create(einstein);
+  }
+
+  private static EinsteinSettings read(Settings settings, AwsClients aws) {
+    EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
+    // A literal key can be checked now; a stored one is read on first use, after restore.
+    einstein.privateKey().filter(key -> !key.isReference()).ifPresent(key -> check(key, settings));
+    return einstein;
   }
 
   private static void check(Secret key, Settings settings) {
