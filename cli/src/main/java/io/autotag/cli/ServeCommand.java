@@ -65,14 +65,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = parent.spec.commandLine().getOut();
     long start = System.nanoTime();
-    LocalStack.Options options =
-        new LocalStack.Options(
+    ServeStack.Options options =
+        new ServeStack.Options(
             ephemeral
-                ? LocalStack.Ports.ephemeral()
-                : new LocalStack.Ports(s3Port, sqsPort, apiPort),
+                ? ServeStack.Ports.ephemeral()
+                : new ServeStack.Ports(s3Port, sqsPort, apiPort),
             Optional.ofNullable(external),
             Duration.ofMillis(bridgeIntervalMs));
-    LocalStack stack = LocalStack.start(options, parent.env(), parent.providers());
+    ServeStack stack = ServeStack.start(options, parent.env(), parent.providers());
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
     return AutotagCommand.OK;
   }
 
-  static String banner(LocalStack stack, double seconds) {
+  static String banner(ServeStack stack, double seconds) {
     String s3 = stack.s3Endpoint().toString();
     String sqs = stack.sqsEndpoint().toString();
     String api = stack.apiUri().toString();
@@ -126,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
         stack.reviewUri(),
         stack
             .reviewerKey()
-            .map(key -> "reviewer key " + key + " (reviewer " + LocalStack.LOCAL_REVIEWER + ")")
+            .map(key -> "reviewer key " + key + " (reviewer " + ServeStack.LOCAL_REVIEWER + ")")
             .orElse("reviewer keys from AUTOTAG_REVIEWER_KEYS"),
         stack.reviewThreshold(),
         stack.reviewThresholdUri(),
