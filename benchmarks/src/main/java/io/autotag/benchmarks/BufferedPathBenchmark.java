@@ -1,18 +1,20 @@
-package io.autotag.tagger;
+package io.autotag.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
-import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Label;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.AwsCallCounter;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
+import io.autotag.tagger.TaggerHandler;
+import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,19 +31,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -54,36 +48,20 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * with a fake provider of fixed latency. Prints objects/s, the ratio of wall time to the ideal
  * (objects x latency / concurrency), and the S3 and SQS calls the function made per object.
  *
- * <p>Run: {@code functions/tagger/benchmark.sh [objects] [latencyMs] [pollers] [concurrency]}.
+ * <p>Run from the repository root, after {@code ./mvnw -B -q -pl benchmarks -am package
+ * -DskipTests}: {@code MAIN=io.autotag.benchmarks.BufferedPathBenchmark benchmarks/run.sh [objects]
+ * [latencyMs] [pollers] [concurrency]}.
  */
 public final class BufferedPathBenchmark {
 
   private static final ObjectMapper json = new ObjectMapper();
+  private static final String REGION = "us-east-1";
+  private static final String EVENT_TIME = "2026-01-01T00:00:00.000Z";
 
-  /** Counts the function's AWS calls by operation. */
-  static final class CallCounter implements ExecutionInterceptor {
-    final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
-
-    @Override
-    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-      String name =
-          attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)
-              + "."
-              + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-      calls.computeIfAbsent(name, k -> new LongAdder()).increment();
-    }
-
-    long count(String name) {
-      LongAdder adder = calls.get(name);
-      return adder == null ? 0 : adder.sum();
-    }
-
-    long total(String service) {
-      return calls.entrySet().stream()
-          .filter(e -> e.getKey().startsWith(service + "."))
-          .mapToLong(e -> e.getValue().sum())
-          .sum();
-    }
+  /** The SQS event Lambda's event source mapping would build for this batch. */
+  static ObjectNode sqsEvent(List<Message> messages) {
+    return LambdaEvents.sqs(
+        json, messages, "arn:aws:sqs:" + REGION + ":000000000000:buffer", REGION);
   }
 
   public static void main(String[] args) throws Exception {
@@ -91,7 +69,7 @@ public final class BufferedPathBenchmark {
     int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 50;
     int pollers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
     int concurrency = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-    byte[] confident = Files.readAllBytes(Path.of("../../events/sample.jpg"));
+    byte[] confident = Files.readAllBytes(Path.of("events/sample.jpg"));
     byte[] unsure = TestImages.png(Color.MAGENTA);
 
     try (LocalAws aws = LocalAws.start()) {
@@ -100,19 +78,15 @@ public final class BufferedPathBenchmark {
               .latency(Duration.ofMillis(latencyMs))
               .answer(confident, new Label("cat", 0.93))
               .answer(unsure, new Label("bird", 0.2));
-      CallCounter counter = new CallCounter();
+      AwsCallCounter counter = new AwsCallCounter();
       Map<String, String> env = new HashMap<>(aws.env());
       env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
       env.put("AUTOTAG_REVIEW_QUEUE_URL", aws.createQueue("bench-review"));
       env.put("AUTOTAG_CONCURRENCY", Integer.toString(concurrency));
       env.put("AUTOTAG_PRIMING", "false");
       try (TaggerWiring wiring =
-          TaggerWiring.create(
-              env,
-              ProviderRegistry.builtIn().with(classifier),
-              settings -> counted(settings, counter),
-              Clock.systemUTC())) {
-        TaggerHandler handler = new TaggerHandler(wiring);
+          TaggerWiring.create(env, ProviderRegistry.builtIn().with(classifier), counter::clients)) {
+        TaggerHandler handler = TaggerHandler.create(wiring);
         String warmBucket = "bench-warmup";
         aws.createBucket(warmBucket, false);
         BareConsumer bare =
@@ -202,13 +176,6 @@ public final class BufferedPathBenchmark {
       LongAdder handlerNanos,
       LongAdder pollNanos) {}
 
-  static AwsClients counted(AwsSettings settings, CallCounter counter) {
-    return AwsClients.create(
-        settings,
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
-        List.of(counter));
-  }
-
   static Result run(
       LocalAws aws,
       Function<List<Message>, JsonNode> consumer,
@@ -232,9 +199,12 @@ public final class BufferedPathBenchmark {
           aws.clients()
               .s3()
               .putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body))
-              .eTag()
-              .replace("\"", "");
-      bodies.add(notification(bucket, key, body.length, eTag));
+              .eTag();
+      ObjectRef created =
+          ObjectRef.of(bucket, key, null, ObjectRef.unquote(eTag), (long) body.length);
+      bodies.add(
+          LambdaEvents.s3ObjectCreated(json, REGION, created, EVENT_TIME, String.format("%016X", i))
+              .toString());
     }
     aws.sendAll(queue, bodies);
 
@@ -365,33 +335,6 @@ public final class BufferedPathBenchmark {
     public void close() {
       workers.shutdownNow();
     }
-  }
-
-  static String notification(String bucket, String key, long size, String eTag) {
-    ObjectNode event = json.createObjectNode();
-    ObjectNode record = event.putArray("Records").addObject();
-    record.put("eventSource", "aws:s3").put("eventName", "ObjectCreated:Put");
-    ObjectNode s3 = record.putObject("s3");
-    s3.putObject("bucket").put("name", bucket);
-    s3.putObject("object").put("key", key).put("size", size).put("eTag", eTag);
-    return event.toString();
-  }
-
-  static ObjectNode sqsEvent(List<Message> messages) {
-    ObjectNode event = json.createObjectNode();
-    ArrayNode records = event.putArray("Records");
-    for (Message message : messages) {
-      ObjectNode record = records.addObject();
-      record.put("messageId", message.messageId());
-      record.put("body", message.body());
-      record
-          .putObject("attributes")
-          .put(
-              "ApproximateReceiveCount",
-              message.attributesAsStrings().getOrDefault("ApproximateReceiveCount", "1"));
-      record.put("eventSource", "aws:sqs");
-    }
-    return event;
   }
 
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) {
