@@ -191,7 +191,8 @@ final class BackfillCommand implements Callable<Integer> {
   private String endpoints() {
     Map<String, String> env = env();
     AwsSettings aws = AwsSettings.from(Settings.of(env));
-    String s3 = aws.s3Endpoint().map(uri -> "S3 at " + uri).orElse("S3 in " + aws.region().id());
+    String s3 =
+        aws.s3Endpoint() != null ? "S3 at " + aws.s3Endpoint() : "S3 in " + aws.region().id();
     if (jobId == null && Engine.parse(engine) == Engine.IN_PROCESS) {
       return s3;
     }

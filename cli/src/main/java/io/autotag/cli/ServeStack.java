@@ -9,6 +9,7 @@ import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
@@ -21,11 +22,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * What {@code autotag serve} runs: the whole system on one machine (named for the command, not the
@@ -77,7 +80,9 @@ public final class ServeStack implements AutoCloseable {
   private final Deque<AutoCloseable> started;
 
   private final Emulators emulators;
+  private final AwsClients admin;
   private final StackResources resources;
+  private final LocalStatus status;
   private final String region;
   private final String provider;
   private final TaggerWiring tagger;
@@ -89,7 +94,9 @@ public final class ServeStack implements AutoCloseable {
   private ServeStack(
       Deque<AutoCloseable> started,
       Emulators emulators,
+      AwsClients admin,
       StackResources resources,
+      LocalStatus status,
       String region,
       String provider,
       TaggerWiring tagger,
@@ -99,7 +106,9 @@ public final class ServeStack implements AutoCloseable {
       URI apiUri) {
     this.started = started;
     this.emulators = emulators;
+    this.admin = admin;
     this.resources = resources;
+    this.status = status;
     this.region = region;
     this.provider = provider;
     this.tagger = tagger;
@@ -158,7 +167,11 @@ public final class ServeStack implements AutoCloseable {
     functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", resources.reviewQueueUrl());
     ObjectMapper json = new ObjectMapper();
 
-    TaggerWiring tagger = push(started, TaggerWiring.create(functionEnv, providers, aws));
+    // The tagger's EMF metrics feed serve's status line (LocalStatus) instead of stdout.
+    LocalStatus status = new LocalStatus();
+    Map<String, String> taggerEnv = new HashMap<>(functionEnv);
+    taggerEnv.put(Metrics.MODE_VARIABLE, "emf");
+    TaggerWiring tagger = push(started, TaggerWiring.create(taggerEnv, providers, aws, status));
     SqsEventSource eventSource =
         push(
             started,
@@ -205,7 +218,9 @@ public final class ServeStack implements AutoCloseable {
     return new ServeStack(
         started,
         emulators,
+        admin,
         resources,
+        status,
         region,
         provider,
         tagger,
@@ -290,6 +305,43 @@ public final class ServeStack implements AutoCloseable {
 
   public String bufferDeadLetterQueueUrl() {
     return resources.bufferDeadLetterQueueUrl();
+  }
+
+  /**
+   * What is happening now: the queues' depths and dead letters, and the tagger's outcome counts
+   * since start ({@code serve}'s status line).
+   */
+  public LocalStatus.Snapshot status() {
+    int[] buffer = depth(resources.bufferQueueUrl());
+    int[] review = depth(resources.reviewQueueUrl());
+    return new LocalStatus.Snapshot(
+        buffer[0],
+        buffer[1],
+        review[0] + review[1],
+        depth(resources.bufferDeadLetterQueueUrl())[0],
+        depth(resources.reviewDeadLetterQueueUrl())[0],
+        status.outcomes());
+  }
+
+  /** Visible and in-flight messages of one queue (SQS's approximate counts). */
+  private int[] depth(String queueUrl) {
+    Map<QueueAttributeName, String> attributes =
+        admin
+            .sqs()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return new int[] {
+      Integer.parseInt(
+          attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
+      Integer.parseInt(
+          attributes.getOrDefault(
+              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"))
+    };
   }
 
   /** The configured provider name(s), for the banner. */

@@ -1,6 +1,8 @@
 package io.autotag.cli;
 
 import static com.tngtech.archunit.base.DescribedPredicate.describe;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -13,9 +15,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,7 +37,9 @@ import java.util.Set;
  *   <li>function code never uses the local runtime or the CLI (development code stays out of the
  *       zips), and no function depends on another;
  *   <li>environment variables are read only in handlers' no-arg constructors (what Lambda calls)
- *       and in the CLI's {@code main}; everything else gets a map.
+ *       and in the CLI's {@code main}; everything else gets a map;
+ *   <li>{@code Optional} is a return type only: never a parameter, a field or a record component
+ *       (the AWS SDK's convention; an absent value there is {@code null}, said in the javadoc).
  * </ul>
  */
 @AnalyzeClasses(
@@ -109,6 +117,39 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule noFunctionDependsOnAnother =
       slices().assignedFrom(functions()).should().notDependOnEachOther();
+
+  /** Where {@code Optional} is already a return type only (the rest of the code follows). */
+  private static final String[] OPTIONAL_RETURNS_ONLY = {
+    "io.autotag.shared..", "io.autotag.tagger..", "io.autotag.review.."
+  };
+
+  @ArchTest
+  static final ArchRule optionalIsNeverAParameter =
+      codeUnits()
+          .that()
+          .areDeclaredInClassesThat()
+          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .should(
+              new ArchCondition<JavaCodeUnit>("take no Optional parameter") {
+                @Override
+                public void check(JavaCodeUnit unit, ConditionEvents events) {
+                  if (unit.getRawParameterTypes().stream()
+                      .anyMatch(type -> type.isEquivalentTo(Optional.class))) {
+                    events.add(
+                        SimpleConditionEvent.violated(
+                            unit, unit.getFullName() + " takes an Optional parameter"));
+                  }
+                }
+              });
+
+  @ArchTest
+  static final ArchRule optionalIsNeverAFieldOrRecordComponent =
+      fields()
+          .that()
+          .areDeclaredInClassesThat()
+          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .should()
+          .notHaveRawType(Optional.class);
 
   @ArchTest
   static final ArchRule environmentIsReadOnlyAtEntryPoints =

@@ -115,13 +115,10 @@ final class ClassifyRoute {
     ArrayNode list = body.putArray("labels");
     labels.forEach(l -> label(list.addObject(), l));
     ObjectNode image = body.putObject("image");
-    result
-        .imageSize()
-        .ifPresent(
-            size -> {
-              image.put("width", size.width());
-              image.put("height", size.height());
-            });
+    if (result.imageSize() != null) {
+      image.put("width", result.imageSize().width());
+      image.put("height", result.imageSize().height());
+    }
     input.format().ifPresent(f -> image.put("format", f.mediaType()));
     input.size().ifPresent(s -> image.put("bytes", s));
     ObjectNode time = body.putObject("timeMs");

@@ -20,8 +20,8 @@ final class ImageDimensions {
   private ImageDimensions() {}
 
   static Optional<ImageSize> of(Classification result, ImageInput input) {
-    if (result.imageSize().isPresent()) {
-      return result.imageSize();
+    if (result.imageSize() != null) {
+      return Optional.of(result.imageSize());
     }
     return input instanceof ImageInput.Bytes bytes ? read(bytes.data()) : Optional.empty();
   }

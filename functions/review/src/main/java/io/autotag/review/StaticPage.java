@@ -45,8 +45,11 @@ final class StaticPage {
             + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   }
 
-  /** The file at {@code name} ({@code ""} is the page itself), or empty. */
-  Optional<ReviewResponse> serve(String name, Optional<String> ifNoneMatch) {
+  /**
+   * The file at {@code name} ({@code ""} is the page itself), or empty; {@code ifNoneMatch} is the
+   * request's {@code If-None-Match}, {@code null} when it sent none.
+   */
+  Optional<ReviewResponse> serve(String name, String ifNoneMatch) {
     if (name.equals("index.html")) {
       return Optional.empty(); // the page is at /review itself
     }
@@ -59,7 +62,7 @@ final class StaticPage {
     headers.put("cache-control", "no-cache");
     headers.put("etag", file.eTag());
     headers.put("content-security-policy", contentSecurityPolicy);
-    if (ifNoneMatch.isPresent() && ifNoneMatch.get().equals(file.eTag())) {
+    if (file.eTag().equals(ifNoneMatch)) {
       return Optional.of(new ReviewResponse(304, headers, new byte[0]));
     }
     return Optional.of(new ReviewResponse(200, headers, file.body()));

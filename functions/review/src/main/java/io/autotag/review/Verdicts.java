@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -104,9 +103,7 @@ final class Verdicts {
     Instant now = clock.instant();
     TagMerge merge =
         TagMerge.of(
-            existing,
-            schema.forVerdict(labels, Optional.ofNullable(message.eTag()), reviewer.id(), now),
-            schema);
+            existing, schema.forVerdict(labels, message.eTag(), reviewer.id(), now), schema);
     Feedback record =
         Feedback.of(message, labels, decision.note(), reviewer.id(), item.claimedAt(), now);
     CompletableFuture<String> stored =

@@ -186,7 +186,7 @@ final class BatchOperationsTasks {
       case SKIPPED -> new TaskResult(taskId, ResultCode.SUCCEEDED, "skipped:" + detail);
       case DUPLICATE -> new TaskResult(taskId, ResultCode.SUCCEEDED, "duplicate");
       case GONE -> new TaskResult(taskId, ResultCode.SUCCEEDED, "gone");
-      case RETRY -> failure(taskId, detail, result.error());
+      case RETRY -> failure(taskId, detail, result.error().orElse(null));
     };
   }
 
@@ -195,8 +195,7 @@ final class BatchOperationsTasks {
    * (a 4xx other than throttling, timeouts and conflicts). Provider failures reach here only when
    * retryable; review-queue refusals and unknown errors are retried too.
    */
-  private static TaskResult failure(String taskId, String detail, Optional<Throwable> error) {
-    Throwable cause = error.orElse(null);
+  private static TaskResult failure(String taskId, String detail, Throwable cause) {
     if (cause instanceof ClassificationException) {
       return new TaskResult(taskId, ResultCode.TEMPORARY_FAILURE, detail);
     }

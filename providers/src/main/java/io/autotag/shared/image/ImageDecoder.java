@@ -2,21 +2,12 @@ package io.autotag.shared.image;
 
 import com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ImageSize;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,6 +19,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -38,15 +30,18 @@ import javax.imageio.stream.ImageInputStream;
  * dimensions from the header, checked against a pixel limit before any pixel is decoded (a
  * decompression bomb is a tiny file that declares a huge image); the pixels are decoded subsampled
  * so that the result is only as large as the model needs, which keeps memory bounded whatever the
- * file declares. JPEG and WebP go through the TwelveMonkeys ImageIO plugins (CMYK/YCCK JPEG, lossy
- * and lossless WebP); PNG, GIF and BMP through the JDK's readers.
+ * file declares. What subsampling cannot make cheap (too many decoded samples, a large progressive
+ * JPEG, a TIFF strip decoded whole, a large WebP) is refused from the header, so that no accepted
+ * image costs more than a few times a normal photo. JPEG and WebP go through the TwelveMonkeys
+ * ImageIO plugins (CMYK/YCCK JPEG, lossy and lossless WebP); PNG, GIF, BMP and TIFF through the
+ * JDK's readers.
  *
  * <p>Every failure is a permanent {@link ClassificationException}: {@link
  * FailureReason#UNSUPPORTED_TYPE} for bytes that are not an image or are a format this decoder does
  * not read, {@link FailureReason#CORRUPT} for truncated or damaged data, {@link
- * FailureReason#TOO_MANY_PIXELS} above the limit, {@link FailureReason#EMPTY} for no bytes.
- * Messages never contain image data. Instances are immutable and thread-safe; each call uses its
- * own reader.
+ * FailureReason#TOO_MANY_PIXELS} above the pixel limit or the decode-work limits, {@link
+ * FailureReason#EMPTY} for no bytes. Messages never contain image data. Instances are immutable and
+ * thread-safe; each call uses its own reader.
  */
 public final class ImageDecoder {
 
@@ -55,6 +50,20 @@ public final class ImageDecoder {
 
   /** The most pixels a decoded bitmap holds (64 MB of packed RGB); larger images are subsampled. */
   public static final long MAX_DECODED_PIXELS = 4096L * 4096;
+
+  /**
+   * The most bytes of decoded samples a reader may produce on its way to the subsampled bitmap
+   * (width x height x bits per pixel): the readers decode every row whatever the subsampling, so
+   * their work grows with this, not with the output. 300 MB is 100 MP of 8-bit RGB: a 16-bit RGB
+   * PNG may have half as many pixels.
+   */
+  public static final long MAX_DECODE_BYTES = 300_000_000L;
+
+  /**
+   * The most DCT coefficient memory a progressive JPEG may need (see {@link JpegFrame}): 48 MB is a
+   * 16 MP photo with the usual 4:2:0 chroma, 8 MP without chroma subsampling.
+   */
+  public static final long MAX_PROGRESSIVE_JPEG_BYTES = 48_000_000L;
 
   /** The setting that overrides {@link #DEFAULT_MAX_PIXELS}. */
   public static final String MAX_PIXELS_VARIABLE = "AUTOTAG_MAX_PIXELS";
@@ -67,9 +76,9 @@ public final class ImageDecoder {
               ImageFormat.PNG,
               ImageFormat.GIF,
               ImageFormat.BMP,
-              ImageFormat.WEBP));
+              ImageFormat.WEBP,
+              ImageFormat.TIFF));
 
-  private static final int WHITE = 0xFFFFFF;
   private static final ImageReaderSpi JPEG_SPI = new JPEGImageReaderSpi();
   private static final ImageReaderSpi WEBP_SPI = new WebPImageReaderSpi();
 
@@ -151,7 +160,7 @@ public final class ImageDecoder {
     }
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
-    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+    try (ImageInputStream in = new EofLimitedInput(data)) {
       reader.setInput(in, true, true);
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
@@ -169,6 +178,7 @@ public final class ImageDecoder {
                 + maxPixels
                 + " pixels");
       }
+      checkDecodeWork(reader, format, data, width, height);
       int orientation = format == ImageFormat.JPEG ? ExifOrientation.read(data) : 1;
       boolean swap = ExifOrientation.swapsAxes(orientation);
       // The minimum applies to the upright image: swap it back into the stored orientation.
@@ -189,7 +199,7 @@ public final class ImageDecoder {
       }
       int w = image.getWidth();
       int h = image.getHeight();
-      int[] rgb = ExifOrientation.apply(toRgb(image), w, h, orientation);
+      int[] rgb = ExifOrientation.apply(RgbPixels.of(image), w, h, orientation);
       return new DecodedImage(
           swap ? h : w, swap ? w : h, rgb, new ImageSize(width, height), format);
     } catch (ClassificationException e) {
@@ -215,7 +225,7 @@ public final class ImageDecoder {
                     new ClassificationException(
                         FailureReason.UNSUPPORTED_TYPE, "not a supported image"));
     ImageReader reader = readerFor(format);
-    try (ImageInputStream in = new ByteArrayImageInputStream(data)) {
+    try (ImageInputStream in = new EofLimitedInput(data)) {
       reader.setInput(in, true, true);
       return new ImageSize(reader.getWidth(0), reader.getHeight(0));
     } catch (IOException | RuntimeException e) {
@@ -223,6 +233,85 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
+  }
+
+  /**
+   * Refuses what subsampling cannot make cheap, so that every accepted image costs at most a few
+   * times a normal photo to decode (benchmarks/decode-bound.sh measures it): too many decoded
+   * samples for any reader, a progressive JPEG above its coefficient budget, a TIFF strip or tile
+   * that its reader decodes whole, a WebP above the decoded-bitmap budget (the WebP reader decodes
+   * at full size and subsamples afterwards).
+   */
+  private static void checkDecodeWork(
+      ImageReader reader, ImageFormat format, byte[] data, int width, int height)
+      throws IOException, ClassificationException {
+    long pixels = (long) width * height;
+    String size = width + "x" + height;
+    long decodedBytes = pixels * bitsPerPixel(reader) / 8;
+    if (decodedBytes > MAX_DECODE_BYTES) {
+      throw tooMuchWork(
+          "a " + size + " " + format.mediaType() + " decodes to " + megabytes(decodedBytes),
+          megabytes(MAX_DECODE_BYTES));
+    }
+    switch (format) {
+      case JPEG -> {
+        JpegFrame frame = JpegFrame.read(data).orElse(null);
+        if (frame != null
+            && frame.progressive()
+            && frame.coefficientBytes() > MAX_PROGRESSIVE_JPEG_BYTES) {
+          throw tooMuchWork(
+              "a " + size + " progressive JPEG needs " + megabytes(frame.coefficientBytes()),
+              megabytes(MAX_PROGRESSIVE_JPEG_BYTES));
+        }
+      }
+      case WEBP -> {
+        if (pixels > MAX_DECODED_PIXELS) {
+          throw tooMuchWork(
+              "a " + size + " WebP is decoded at full size", MAX_DECODED_PIXELS + " pixels");
+        }
+      }
+      case TIFF -> {
+        long unit = (long) reader.getTileWidth(0) * reader.getTileHeight(0);
+        if (unit > MAX_DECODED_PIXELS) {
+          throw tooMuchWork(
+              "this "
+                  + size
+                  + " TIFF stores "
+                  + unit
+                  + " pixels in one strip or tile, decoded whole",
+              MAX_DECODED_PIXELS + " pixels");
+        }
+      }
+      default -> {
+        // PNG, GIF and BMP readers decode row by row: the decoded-bytes budget bounds them.
+      }
+    }
+  }
+
+  /** Bits per pixel as stored (before conversion to RGB); 32 when the reader does not say. */
+  private static int bitsPerPixel(ImageReader reader) throws IOException {
+    ImageTypeSpecifier raw = reader.getRawImageType(0);
+    if (raw == null) {
+      Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+      raw = types.hasNext() ? types.next() : null;
+    }
+    if (raw == null) {
+      return 32;
+    }
+    int bits = 0;
+    for (int size : raw.getSampleModel().getSampleSize()) {
+      bits += size;
+    }
+    return Math.max(bits, 1);
+  }
+
+  private static ClassificationException tooMuchWork(String what, String limit) {
+    return new ClassificationException(
+        FailureReason.TOO_MANY_PIXELS, what + ", above the decoder's limit of " + limit);
+  }
+
+  private static String megabytes(long bytes) {
+    return (bytes + 999_999) / 1_000_000 + " MB";
   }
 
   /**
@@ -307,127 +396,5 @@ public final class ImageDecoder {
         FailureReason.CORRUPT,
         "the " + format.mediaType() + " image is truncated or damaged",
         cause);
-  }
-
-  /**
-   * Packed {@code 0xRRGGBB} pixels, alpha composited on white. The common layouts (JPEG's 3-byte
-   * BGR, 8-bit grey, int RGB/ARGB, 4-byte ABGR) are read straight from the raster; the rest are
-   * drawn through Java 2D, which converts any colour model.
-   */
-  static int[] toRgb(BufferedImage image) {
-    int w = image.getWidth();
-    int h = image.getHeight();
-    int n = w * h;
-    Raster raster = image.getRaster();
-    boolean packed =
-        raster.getMinX() == 0
-            && raster.getMinY() == 0
-            && raster.getSampleModelTranslateX() == 0
-            && raster.getSampleModelTranslateY() == 0;
-    switch (image.getType()) {
-      case BufferedImage.TYPE_INT_RGB -> {
-        if (packed) {
-          int[] src = ((DataBufferInt) raster.getDataBuffer()).getData();
-          int[] out = new int[n];
-          for (int i = 0; i < n; i++) {
-            out[i] = src[i] & WHITE;
-          }
-          return out;
-        }
-      }
-      case BufferedImage.TYPE_INT_ARGB -> {
-        if (packed) {
-          int[] src = ((DataBufferInt) raster.getDataBuffer()).getData();
-          int[] out = new int[n];
-          for (int i = 0; i < n; i++) {
-            out[i] = overWhite(src[i]);
-          }
-          return out;
-        }
-      }
-      case BufferedImage.TYPE_3BYTE_BGR -> {
-        if (packed) {
-          byte[] src = ((DataBufferByte) raster.getDataBuffer()).getData();
-          int[] out = new int[n];
-          for (int i = 0, j = 0; i < n; i++, j += 3) {
-            out[i] = (src[j + 2] & 0xFF) << 16 | (src[j + 1] & 0xFF) << 8 | (src[j] & 0xFF);
-          }
-          return out;
-        }
-      }
-      case BufferedImage.TYPE_4BYTE_ABGR -> {
-        if (packed) {
-          byte[] src = ((DataBufferByte) raster.getDataBuffer()).getData();
-          int[] out = new int[n];
-          for (int i = 0, j = 0; i < n; i++, j += 4) {
-            int argb =
-                (src[j] & 0xFF) << 24
-                    | (src[j + 3] & 0xFF) << 16
-                    | (src[j + 2] & 0xFF) << 8
-                    | (src[j + 1] & 0xFF);
-            out[i] = overWhite(argb);
-          }
-          return out;
-        }
-      }
-      default -> {
-        // handled below
-      }
-    }
-    ColorModel model = image.getColorModel();
-    if (model instanceof ComponentColorModel
-        && model.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-      return grey(raster, model, w, h);
-    }
-    BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = rgb.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, w, h);
-      g.drawImage(image, 0, 0, null);
-    } finally {
-      g.dispose();
-    }
-    return ((DataBufferInt) rgb.getRaster().getDataBuffer()).getData();
-  }
-
-  /**
-   * Grey images (8 or 16 bit, with or without alpha) read sample by sample: drawing them through
-   * Java 2D would treat the grey values as linear light and brighten them.
-   */
-  private static int[] grey(Raster raster, ColorModel model, int w, int h) {
-    int bits = model.getComponentSize(0);
-    int max = (1 << bits) - 1;
-    boolean alpha = model.hasAlpha();
-    int alphaMax = alpha ? (1 << model.getComponentSize(1)) - 1 : 1;
-    int[] out = new int[w * h];
-    int[] row = new int[w];
-    int[] alphaRow = alpha ? new int[w] : null;
-    for (int y = 0; y < h; y++) {
-      raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, row);
-      if (alpha) {
-        raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 1, alphaRow);
-      }
-      for (int x = 0; x < w; x++) {
-        int v = (int) ((row[x] * 255L + max / 2) / max);
-        if (alpha) {
-          int a = (int) ((alphaRow[x] * 255L + alphaMax / 2) / alphaMax);
-          v = (v * a + 255 * (255 - a) + 127) / 255;
-        }
-        out[y * w + x] = v << 16 | v << 8 | v;
-      }
-    }
-    return out;
-  }
-
-  private static int overWhite(int argb) {
-    int a = argb >>> 24;
-    if (a == 255) {
-      return argb & WHITE;
-    }
-    int r = ((argb >> 16 & 0xFF) * a + 255 * (255 - a) + 127) / 255;
-    int g = ((argb >> 8 & 0xFF) * a + 255 * (255 - a) + 127) / 255;
-    int b = ((argb & 0xFF) * a + 255 * (255 - a) + 127) / 255;
-    return r << 16 | g << 8 | b;
   }
 }

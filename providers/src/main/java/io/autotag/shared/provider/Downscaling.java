@@ -6,15 +6,15 @@ import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.config.Settings;
 import io.autotag.shared.image.Downscaler;
 import io.autotag.shared.image.ImageDecoder;
-import java.util.Optional;
 
 /**
  * Whether hosted providers shrink images above their byte limit instead of refusing them ({@code
  * AUTOTAG_PROVIDER_DOWNSCALE}, default true), and the largest original they will try to shrink
  * ({@code AUTOTAG_DOWNSCALE_MAX_INPUT_BYTES}, default 50 MiB). A provider advertises that larger
  * size as the bytes it accepts, so the pipeline downloads such images instead of skipping them.
+ * {@code downscaler} is {@code null} when downscaling is off.
  */
-public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscaler> downscaler) {
+public record Downscaling(boolean enabled, long maxInputBytes, Downscaler downscaler) {
 
   public static final long DEFAULT_MAX_INPUT_BYTES = 50L * 1024 * 1024;
 
@@ -28,17 +28,16 @@ public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscal
         settings.longValue(
             ImageDecoder.MAX_PIXELS_VARIABLE, ImageDecoder.DEFAULT_MAX_PIXELS, 1, 1_000_000_000L);
     return enabled
-        ? new Downscaling(
-            true, maxInput, Optional.of(Downscaler.create(ImageDecoder.create(maxPixels))))
+        ? new Downscaling(true, maxInput, Downscaler.create(ImageDecoder.create(maxPixels)))
         : off();
   }
 
   public static Downscaling on(long maxInputBytes) {
-    return new Downscaling(true, maxInputBytes, Optional.of(Downscaler.create()));
+    return new Downscaling(true, maxInputBytes, Downscaler.create());
   }
 
   public static Downscaling off() {
-    return new Downscaling(false, 0, Optional.empty());
+    return new Downscaling(false, 0, null);
   }
 
   /** The largest image, as bytes, a provider with {@code providerLimit} can take. */
@@ -56,7 +55,7 @@ public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscal
     if (image.data().length <= providerLimit) {
       return image;
     }
-    if (downscaler.isEmpty()) {
+    if (downscaler == null) {
       throw new ClassificationException(
           FailureReason.TOO_LARGE,
           "the image is "
@@ -66,6 +65,6 @@ public record Downscaling(boolean enabled, long maxInputBytes, Optional<Downscal
               + " takes at most "
               + providerLimit);
     }
-    return downscaler.get().fit(image, providerLimit);
+    return downscaler.fit(image, providerLimit);
   }
 }

@@ -19,12 +19,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -326,17 +328,101 @@ class ImageDecoderTest {
             });
   }
 
-  @Test
-  void tiffIsAnUnsupportedFormat() {
-    byte[] tiff = TestPictures.encode(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "tiff");
+  @ParameterizedTest
+  @ValueSource(strings = {"halves-baseline.tif", "halves-lzw.tif"})
+  void decodesTiffWrittenByImageMagick(String name) throws Exception {
+    // Written by ImageMagick (convert ... -compress none / lzw), not by the JDK under test.
+    DecodedImage image = decoder.decode(TestPictures.resource(name));
 
-    assertThatThrownBy(() -> decoder.decode(tiff))
-        .isInstanceOfSatisfying(
-            ClassificationException.class,
-            e -> {
-              assertThat(e.reason()).isEqualTo(FailureReason.UNSUPPORTED_TYPE);
-              assertThat(e.getMessage()).contains("image/tiff");
-            });
+    assertThat(image.format()).isEqualTo(ImageFormat.TIFF);
+    assertThat(image.originalSize()).isEqualTo(new ImageSize(64, 32));
+    assertThat(image.rgbAt(5, 10)).isEqualTo(RED);
+    assertThat(image.rgbAt(60, 10)).isEqualTo(BLUE);
+  }
+
+  @Test
+  void aTiffWhoseOneStripHoldsTheWholeLargeImageIsRefused() {
+    // 5000x5000 in one strip: the JDK reader decodes a strip whole, whatever the subsampling.
+    byte[] tiff = TestPictures.tiffOneStrip(5000, 5000);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(tiff, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_MANY_PIXELS);
+    assertThat(thrown.getMessage()).contains("one strip or tile");
+  }
+
+  @Test
+  void aSmallTiffInOneStripDecodes() throws Exception {
+    DecodedImage image = decoder.decode(TestPictures.tiffOneStrip(300, 200));
+
+    assertThat(image.format()).isEqualTo(ImageFormat.TIFF);
+    assertThat(image.width()).isEqualTo(300);
+  }
+
+  @Test
+  void aLargeProgressiveJpegIsRefusedFromItsFrameHeader() throws Exception {
+    // A real progressive JPEG whose frame header is made to declare 6000x6000 (4:2:0: 108 MB of
+    // coefficients, which libjpeg would hold at once): refused before any scan is read.
+    byte[] jpeg = TestPictures.withFrameSize(progressiveJpeg(96, 64), 6000, 6000);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(jpeg, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_MANY_PIXELS);
+    assertThat(thrown.getMessage()).contains("progressive JPEG");
+  }
+
+  @Test
+  void aBaselineJpegOfTheSameSizeIsNotRefusedForIt() throws Exception {
+    byte[] jpeg =
+        TestPictures.withFrameSize(
+            TestPictures.encode(
+                TestPictures.halves(BufferedImage.TYPE_INT_RGB, 96, 64, Color.RED, Color.BLUE),
+                "jpg"),
+            6000,
+            6000);
+
+    // Its scans are far too short for 6000x6000: damaged, but not refused as too much work.
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(jpeg, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
+  }
+
+  @Test
+  void a16BitPngIsLimitedByItsDecodedBytesNotOnlyItsPixels() {
+    // 9000x9000 = 81 MP, inside the 100 MP limit; 16-bit RGB makes it 486 MB of samples.
+    byte[] png = TestPictures.pngBomb(9000, 9000, 16);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(png, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_MANY_PIXELS);
+    assertThat(thrown.getMessage()).contains("486 MB");
+  }
+
+  @Test
+  void aLargeWebpIsRefusedBecauseItsReaderDecodesAtFullSize() {
+    byte[] webp = TestPictures.zeroBitLosslessWebp(10_000, 10_000);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(webp, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.TOO_MANY_PIXELS);
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS) // only bounds a hang: the fix ends it at once
+  void aWebpThatRunsPastItsEndIsCorruptInsteadOfDecodingZerosForever() {
+    // 34 bytes declaring 4000x4000: the WebP bit reader swallows every end-of-stream and goes on,
+    // which took minutes of CPU for 100 MP before the input stream stopped it.
+    byte[] webp = TestPictures.zeroBitLosslessWebp(4000, 4000);
+
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(webp, 512, 512));
+
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
   }
 
   @Test
@@ -418,6 +504,22 @@ class ImageDecoderTest {
     assertThat(ImageDecoder.budgetStep(4096, 4096)).isEqualTo(1);
     long decodedPixels = (100_000L / 3) * (1_000 / 3);
     assertThat(decodedPixels).isLessThanOrEqualTo(ImageDecoder.MAX_DECODED_PIXELS);
+  }
+
+  private static byte[] progressiveJpeg(int width, int height) throws Exception {
+    BufferedImage picture =
+        TestPictures.halves(BufferedImage.TYPE_INT_RGB, width, height, Color.RED, Color.BLUE);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+      writer.setOutput(stream);
+      writer.write(null, new IIOImage(picture, null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    return out.toByteArray();
   }
 
   private static void writeLittleEndian(byte[] data, int offset, int value) {

@@ -64,7 +64,9 @@ public final class AwsClients implements AutoCloseable {
             .overrideConfiguration(
                 c -> c.executionInterceptors(interceptors).retryStrategy(S3_RETRIES))
             .forcePathStyle(settings.s3PathStyle());
-    settings.s3Endpoint().ifPresent(s3Builder::endpointOverride);
+    if (settings.s3Endpoint() != null) {
+      s3Builder.endpointOverride(settings.s3Endpoint());
+    }
     this.s3 = s3Builder.build();
     // Signing is local: building the presigner makes no call.
     var presignerBuilder =
@@ -73,7 +75,9 @@ public final class AwsClients implements AutoCloseable {
             .credentialsProvider(credentials)
             .serviceConfiguration(
                 S3Configuration.builder().pathStyleAccessEnabled(settings.s3PathStyle()).build());
-    settings.s3Endpoint().ifPresent(presignerBuilder::endpointOverride);
+    if (settings.s3Endpoint() != null) {
+      presignerBuilder.endpointOverride(settings.s3Endpoint());
+    }
     this.presigner = presignerBuilder.build();
     var sqsBuilder =
         SqsClient.builder()
@@ -81,7 +85,9 @@ public final class AwsClients implements AutoCloseable {
             .region(settings.region())
             .credentialsProvider(credentials)
             .overrideConfiguration(c -> c.executionInterceptors(interceptors));
-    settings.sqsEndpoint().ifPresent(sqsBuilder::endpointOverride);
+    if (settings.sqsEndpoint() != null) {
+      sqsBuilder.endpointOverride(settings.sqsEndpoint());
+    }
     this.sqs = sqsBuilder.build();
   }
 

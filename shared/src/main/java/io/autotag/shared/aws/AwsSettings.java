@@ -7,12 +7,11 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Where the AWS clients point: the region (always explicit, so the SDK never probes for it),
- * optional endpoint overrides from the SDK's standard {@code AWS_ENDPOINT_URL*} variables or
- * autotag's own {@code AUTOTAG_ENDPOINT_URL}, and whether S3 uses path-style addressing, which
- * emulators need.
+ * endpoint overrides from the SDK's standard {@code AWS_ENDPOINT_URL*} variables or autotag's own
+ * {@code AUTOTAG_ENDPOINT_URL} ({@code null}: the service's AWS endpoint), and whether S3 uses
+ * path-style addressing, which emulators need.
  */
-public record AwsSettings(
-    Region region, Optional<URI> s3Endpoint, Optional<URI> sqsEndpoint, boolean s3PathStyle) {
+public record AwsSettings(Region region, URI s3Endpoint, URI sqsEndpoint, boolean s3PathStyle) {
 
   /**
    * Reads {@code AWS_REGION} (or {@code AWS_DEFAULT_REGION}), the endpoint overrides and the style.
@@ -28,7 +27,8 @@ public record AwsSettings(
     Optional<URI> sqs = settings.httpUri("AWS_ENDPOINT_URL_SQS").or(() -> common);
     // Emulators (LocalStack, moto, the local stack) want path-style; real S3 prefers virtual hosts.
     boolean pathStyle = settings.bool("AUTOTAG_S3_PATH_STYLE", s3.isPresent());
-    return new AwsSettings(Region.of(region.orElse("us-east-1")), s3, sqs, pathStyle);
+    return new AwsSettings(
+        Region.of(region.orElse("us-east-1")), s3.orElse(null), sqs.orElse(null), pathStyle);
   }
 
   /**

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The one result shape every provider answers with: labels sorted by confidence (highest first),
- * whether the model is multi-label, which provider and model answered, the image size when known
- * and how long the provider took.
+ * whether the model is multi-label, which provider and model answered, the image size ({@code null}
+ * when the provider did not say) and how long the provider took.
  *
  * <p>For a single-label model the confidences usually sum to about 1; for a multi-label model (or a
  * detector used as a tagger) each confidence stands alone.
@@ -24,7 +24,7 @@ public record Classification(
     String modelId,
     List<Label> labels,
     boolean multiLabel,
-    Optional<ImageSize> imageSize,
+    ImageSize imageSize,
     Duration elapsed,
     List<Label> classes) {
 
@@ -34,7 +34,6 @@ public record Classification(
   public Classification {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(modelId, "modelId");
-    Objects.requireNonNull(imageSize, "imageSize");
     Objects.requireNonNull(elapsed, "elapsed");
     labels = labels.stream().sorted(BY_CONFIDENCE_DESCENDING).toList();
     classes = List.copyOf(classes);
@@ -46,7 +45,7 @@ public record Classification(
       String modelId,
       List<Label> labels,
       boolean multiLabel,
-      Optional<ImageSize> imageSize,
+      ImageSize imageSize,
       Duration elapsed) {
     this(provider, modelId, labels, multiLabel, imageSize, elapsed, List.of());
   }

@@ -102,7 +102,7 @@ public final class SafeUrlFetcher implements AutoCloseable {
         throw FetchException.status(status);
       }
       return new FetchedBody(
-          response.body(), response.headers().firstValue("content-type"), current);
+          response.body(), response.headers().firstValue("content-type").orElse(null), current);
     }
   }
 

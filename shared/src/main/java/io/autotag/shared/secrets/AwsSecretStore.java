@@ -2,7 +2,6 @@ package io.autotag.shared.secrets;
 
 import io.autotag.shared.aws.AwsClients;
 import java.net.URI;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -17,13 +16,13 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 public final class AwsSecretStore implements SecretStore, AutoCloseable {
 
   private final AwsClients aws;
-  private final Optional<URI> ssmEndpoint;
-  private final Optional<URI> secretsManagerEndpoint;
+  private final URI ssmEndpoint;
+  private final URI secretsManagerEndpoint;
   private SsmClient ssm;
   private SecretsManagerClient secretsManager;
 
-  public AwsSecretStore(
-      AwsClients aws, Optional<URI> ssmEndpoint, Optional<URI> secretsManagerEndpoint) {
+  /** Endpoints {@code null}: the services' AWS endpoints. */
+  public AwsSecretStore(AwsClients aws, URI ssmEndpoint, URI secretsManagerEndpoint) {
     this.aws = aws;
     this.ssmEndpoint = ssmEndpoint;
     this.secretsManagerEndpoint = secretsManagerEndpoint;
@@ -60,7 +59,9 @@ public final class AwsSecretStore implements SecretStore, AutoCloseable {
               .httpClient(aws.httpClient())
               .region(aws.settings().region())
               .credentialsProvider(aws.credentials());
-      ssmEndpoint.ifPresent(builder::endpointOverride);
+      if (ssmEndpoint != null) {
+        builder.endpointOverride(ssmEndpoint);
+      }
       ssm = builder.build();
     }
     return ssm;
@@ -73,7 +74,9 @@ public final class AwsSecretStore implements SecretStore, AutoCloseable {
               .httpClient(aws.httpClient())
               .region(aws.settings().region())
               .credentialsProvider(aws.credentials());
-      secretsManagerEndpoint.ifPresent(builder::endpointOverride);
+      if (secretsManagerEndpoint != null) {
+        builder.endpointOverride(secretsManagerEndpoint);
+      }
       secretsManager = builder.build();
     }
     return secretsManager;

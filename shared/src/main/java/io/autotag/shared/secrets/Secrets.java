@@ -43,7 +43,7 @@ public final class Secrets {
             ? reference -> {
               throw new SecretException("no AWS clients to read " + reference, false, null);
             }
-            : new AwsSecretStore(aws, ssm, secretsManager);
+            : new AwsSecretStore(aws, ssm.orElse(null), secretsManager.orElse(null));
     return new Secrets(settings, store, ttl(settings), Clock.systemUTC());
   }
 

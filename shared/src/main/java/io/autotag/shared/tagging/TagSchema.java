@@ -89,9 +89,12 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
     return key.startsWith(prefix);
   }
 
-  /** Tags for a classified or review object, most important first. */
+  /**
+   * Tags for a classified or review object, most important first; {@code eTag} is the content's
+   * ({@code null} when unknown: no {@code etag} tag).
+   */
   public List<ObjectTag> forClassification(
-      TagStatus status, Classification classification, Optional<String> eTag) {
+      TagStatus status, Classification classification, String eTag) {
     List<ObjectTag> tags = new ArrayList<>();
     tags.add(tag(STATUS, status.value()));
     classification
@@ -101,7 +104,9 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
               tags.add(tag(LABEL, top.name()));
               tags.add(tag(CONFIDENCE, formatConfidence(top.confidence())));
             });
-    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
+    if (eTag != null) {
+      tags.add(tag(ETAG, eTag));
+    }
     String labels =
         joinLabels(
             classification.labelsAtLeast(labelThreshold).stream().map(Label::name).toList(),
@@ -113,9 +118,12 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
     return List.copyOf(tags);
   }
 
-  /** Tags for an object that was skipped or failed, most important first. */
+  /**
+   * Tags for an object that was skipped or failed, most important first; {@code eTag} and {@code
+   * model} may be {@code null} (unknown: no such tag).
+   */
   public List<ObjectTag> forProblem(
-      TagStatus status, FailureReason reason, Optional<String> eTag, Optional<String> model) {
+      TagStatus status, FailureReason reason, String eTag, String model) {
     return forProblem(status, reason.code(), eTag, model);
   }
 
@@ -124,22 +132,27 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
    * (S3 or the review queue kept failing), most important first.
    */
   public List<ObjectTag> forProblem(
-      TagStatus status, String reasonCode, Optional<String> eTag, Optional<String> model) {
+      TagStatus status, String reasonCode, String eTag, String model) {
     List<ObjectTag> tags = new ArrayList<>();
     tags.add(tag(STATUS, status.value()));
     tags.add(tag(REASON, reasonCode));
-    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
-    model.ifPresent(value -> tags.add(tag(MODEL, value)));
+    if (eTag != null) {
+      tags.add(tag(ETAG, eTag));
+    }
+    if (model != null) {
+      tags.add(tag(MODEL, model));
+    }
     return List.copyOf(tags);
   }
 
   /**
    * Tags for a person's verdict, most important first: {@code status=reviewed}, the first label,
    * the eTag of the content judged, every label, the reviewer and the time. An empty {@code labels}
-   * is the verdict "none of these": status, eTag, reviewer and time only.
+   * is the verdict "none of these": status, eTag, reviewer and time only. A {@code null} eTag
+   * (unknown) writes no {@code etag} tag.
    */
   public List<ObjectTag> forVerdict(
-      List<String> labels, Optional<String> eTag, String reviewer, Instant time) {
+      List<String> labels, String eTag, String reviewer, Instant time) {
     List<ObjectTag> tags = new ArrayList<>();
     tags.add(tag(STATUS, TagStatus.REVIEWED.value()));
     List<String> names =
@@ -147,7 +160,9 @@ public record TagSchema(String prefix, double labelThreshold, int maxLabels) {
     if (!names.isEmpty()) {
       tags.add(new ObjectTag(key(LABEL), names.getFirst()));
     }
-    eTag.ifPresent(value -> tags.add(tag(ETAG, value)));
+    if (eTag != null) {
+      tags.add(tag(ETAG, eTag));
+    }
     String joined = joinLabels(names, names.size());
     if (!joined.isEmpty()) {
       tags.add(new ObjectTag(key(LABELS), joined));

@@ -16,8 +16,8 @@ class AwsSettingsTest {
         AwsSettings.from(
             Settings.of(Map.of("AWS_REGION", "eu-west-1", "AUTOTAG_ENDPOINT_URL", "")));
 
-    assertThat(settings.s3Endpoint()).isEmpty();
-    assertThat(settings.sqsEndpoint()).isEmpty();
+    assertThat(settings.s3Endpoint()).isNull();
+    assertThat(settings.sqsEndpoint()).isNull();
     assertThat(settings.s3PathStyle()).isFalse();
   }
 
@@ -33,8 +33,8 @@ class AwsSettingsTest {
     AwsSettings settings = AwsSettings.from(env);
 
     URI emulator = URI.create("http://host.docker.internal:4566");
-    assertThat(settings.s3Endpoint()).contains(emulator);
-    assertThat(settings.sqsEndpoint()).contains(emulator);
+    assertThat(settings.s3Endpoint()).isEqualTo(emulator);
+    assertThat(settings.sqsEndpoint()).isEqualTo(emulator);
     assertThat(settings.s3PathStyle()).isTrue();
     assertThat(AwsSettings.commonEndpoint(env)).contains(emulator);
   }
@@ -49,7 +49,7 @@ class AwsSettingsTest {
                     "AWS_ENDPOINT_URL", "http://127.0.0.1:5000",
                     "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9090")));
 
-    assertThat(settings.s3Endpoint()).contains(URI.create("http://127.0.0.1:9090"));
-    assertThat(settings.sqsEndpoint()).contains(URI.create("http://127.0.0.1:5000"));
+    assertThat(settings.s3Endpoint()).isEqualTo(URI.create("http://127.0.0.1:9090"));
+    assertThat(settings.sqsEndpoint()).isEqualTo(URI.create("http://127.0.0.1:5000"));
   }
 }

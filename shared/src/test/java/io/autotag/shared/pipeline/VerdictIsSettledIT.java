@@ -228,7 +228,9 @@ class VerdictIsSettledIT {
   private static void judge(ObjectRef ref, List<String> labels, Map<String, String> userTags) {
     List<ObjectTag> existing = new ArrayList<>();
     userTags.forEach((k, v) -> existing.add(new ObjectTag(k, v)));
-    var merge = TagMerge.of(existing, SCHEMA.forVerdict(labels, ref.eTag(), "alice", NOW), SCHEMA);
+    var merge =
+        TagMerge.of(
+            existing, SCHEMA.forVerdict(labels, ref.eTag().orElse(null), "alice", NOW), SCHEMA);
     aws.clients()
         .s3()
         .putObjectTagging(

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.RepeatedTest;
@@ -25,9 +24,9 @@ class TagMergeTest {
               "coco80",
               List.of(new Label("cat", 0.9), new Label("dog", 0.5)),
               true,
-              Optional.empty(),
+              null,
               Duration.ZERO),
-          Optional.of("etag1"));
+          "etag1");
 
   private static List<ObjectTag> userTags(int n) {
     List<ObjectTag> tags = new ArrayList<>();

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TagSchemaTest {
@@ -20,8 +19,7 @@ class TagSchemaTest {
   private final TagSchema schema = new TagSchema("autotag:", 0.3, 3);
 
   private static Classification classification(Label... labels) {
-    return new Classification(
-        "onnx", "coco80", List.of(labels), true, Optional.empty(), Duration.ZERO);
+    return new Classification("onnx", "coco80", List.of(labels), true, null, Duration.ZERO);
   }
 
   @Test
@@ -30,7 +28,7 @@ class TagSchemaTest {
         schema.forClassification(
             TagStatus.CLASSIFIED,
             classification(new Label("dog", 0.41), new Label("cat", 0.934), new Label("sofa", 0.1)),
-            Optional.of("abc123"));
+            "abc123");
 
     assertThat(tags)
         .containsExactly(
@@ -52,7 +50,7 @@ class TagSchemaTest {
                 new Label("hot dog, bun", 0.8),
                 new Label("c", 0.7),
                 new Label("d", 0.6)),
-            Optional.empty());
+            null);
 
     assertThat(schema.find(tags, TagSchema.LABELS)).contains("a-b/hot dog_ bun/c");
   }
@@ -61,8 +59,7 @@ class TagSchemaTest {
   void everyValueFitsTheS3Limits() {
     String longName = "x".repeat(300);
     List<ObjectTag> tags =
-        schema.forClassification(
-            TagStatus.REVIEW, classification(new Label(longName, 0.5)), Optional.of("e"));
+        schema.forClassification(TagStatus.REVIEW, classification(new Label(longName, 0.5)), "e");
 
     assertThat(tags)
         .allSatisfy(
@@ -74,12 +71,7 @@ class TagSchemaTest {
 
   @Test
   void problemTagsCarryTheReason() {
-    assertThat(
-            schema.forProblem(
-                TagStatus.SKIPPED,
-                FailureReason.UNSUPPORTED_TYPE,
-                Optional.of("e1"),
-                Optional.empty()))
+    assertThat(schema.forProblem(TagStatus.SKIPPED, FailureReason.UNSUPPORTED_TYPE, "e1", null))
         .containsExactly(
             new ObjectTag("autotag:status", "skipped"),
             new ObjectTag("autotag:reason", "unsupported-type"),
@@ -130,7 +122,7 @@ class TagSchemaTest {
     List<ObjectTag> tags =
         schema.forVerdict(
             List.of("dog", "a/b", "frisbee", "ball"),
-            Optional.of("abc123"),
+            "abc123",
             "alice@example.com",
             Instant.parse("2026-11-22T10:00:00.123Z"));
 
@@ -147,8 +139,7 @@ class TagSchemaTest {
 
   @Test
   void noneOfTheseVerdictHasNoLabelTags() {
-    List<ObjectTag> tags =
-        schema.forVerdict(List.of(), Optional.empty(), "bob, the reviewer", Instant.EPOCH);
+    List<ObjectTag> tags = schema.forVerdict(List.of(), null, "bob, the reviewer", Instant.EPOCH);
 
     assertThat(tags)
         .containsExactly(

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -159,7 +158,7 @@ public final class FakeClassifier implements Classifier {
             : defaultAnswer;
     return switch (answer) {
       case Labels(List<Label> labels, List<Label> classes) ->
-          new Classification(name, modelId, labels, multiLabel, Optional.empty(), latency, classes);
+          new Classification(name, modelId, labels, multiLabel, null, latency, classes);
       case Fails(ClassificationException error) -> throw error;
       case Fails(RuntimeException error) -> throw error;
       case Fails(Exception error) -> throw new IllegalStateException("scripted failure", error);

@@ -23,7 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -80,14 +80,14 @@ public final class EinsteinClassifier implements Classifier {
     ProviderHttp http = ProviderHttp.create(NAME, settings.http());
     ObjectMapper json = new ObjectMapper();
     AccessTokens tokens =
-        settings.token().isPresent()
-            ? new FixedToken(settings.token().get())
+        settings.token() != null
+            ? new FixedToken(settings.token())
             : new JwtBearerTokens(
                 settings.accountId(),
                 settings.audience(),
                 settings.tokenUrl(),
                 settings.assertionLifetime(),
-                settings.privateKey().orElseThrow(),
+                Objects.requireNonNull(settings.privateKey(), "privateKey"),
                 http,
                 clock,
                 json);
@@ -115,7 +115,7 @@ public final class EinsteinClassifier implements Classifier {
         settings.modelId(),
         labels,
         settings.multiLabel(),
-        Optional.empty(),
+        null,
         Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -139,7 +139,9 @@ public final class EinsteinClassifier implements Classifier {
       }
       case ImageInput.S3Object s3 -> throw new IllegalStateException("checked in prepare");
     }
-    settings.numResults().ifPresent(n -> body.field("numResults", Integer.toString(n)));
+    if (settings.numResults() != null) {
+      body.field("numResults", Integer.toString(settings.numResults()));
+    }
     body.field("sampleId", sampleId);
     return body.build();
   }

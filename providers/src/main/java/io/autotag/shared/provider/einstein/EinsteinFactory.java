@@ -26,7 +26,7 @@ public final class EinsteinFactory implements ClassifierFactory {
   @Override
   public Classifier create(Settings settings, AwsClients aws) {
     EinsteinSettings einstein = read(settings, aws);
-    if (einstein.token().isEmpty() && einstein.privateKey().isEmpty()) {
+    if (einstein.token() == null && einstein.privateKey() == null) {
       return null;
     }
     return EinsteinClassifier.create(einstein);
@@ -35,7 +35,10 @@ public final class EinsteinFactory implements ClassifierFactory {
   private static EinsteinSettings read(Settings settings, AwsClients aws) {
     EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
     // A literal key can be checked now; a stored one is read on first use, after restore.
-    einstein.privateKey().filter(key -> !key.isReference()).ifPresent(key -> check(key, settings));
+    Secret key = einstein.privateKey();
+    if (key != null && !key.isReference()) {
+      check(key, settings);
+    }
     return einstein;
   }
 

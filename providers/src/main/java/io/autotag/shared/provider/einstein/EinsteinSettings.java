@@ -16,17 +16,21 @@ import java.util.Optional;
  * which tokens are minted ({@code AUTOTAG_EINSTEIN_ACCOUNT_ID}, {@code
  * AUTOTAG_EINSTEIN_PRIVATE_KEY}).
  *
+ * @param numResults how many labels to ask for; {@code null}: Einstein's default
+ * @param token the fixed access token, or {@code null} when tokens are minted from {@code
+ *     privateKey}
+ * @param privateKey the key tokens are minted with, or {@code null} with a fixed {@code token}
  * @param uploadAs how bytes travel: {@code file} ({@code sampleContent}, smaller) or {@code base64}
  *     ({@code sampleBase64Content})
  */
 public record EinsteinSettings(
     URI baseUrl,
     String modelId,
-    Optional<Integer> numResults,
+    Integer numResults,
     boolean multiLabel,
-    Optional<Secret> token,
+    Secret token,
     String accountId,
-    Optional<Secret> privateKey,
+    Secret privateKey,
     URI tokenUrl,
     String audience,
     Duration assertionLifetime,
@@ -50,10 +54,10 @@ public record EinsteinSettings(
   public static EinsteinSettings from(Settings settings, Secrets secrets) {
     URI base = settings.httpUri("AUTOTAG_EINSTEIN_BASE_URL").orElse(DEFAULT_BASE_URL);
     String modelId = settings.required("AUTOTAG_EINSTEIN_MODEL_ID");
-    Optional<Integer> numResults =
+    Integer numResults =
         settings.optional("AUTOTAG_EINSTEIN_NUM_RESULTS").isPresent()
-            ? Optional.of(settings.integer("AUTOTAG_EINSTEIN_NUM_RESULTS", 5, 1, 1000))
-            : Optional.empty();
+            ? settings.integer("AUTOTAG_EINSTEIN_NUM_RESULTS", 5, 1, 1000)
+            : null;
     Optional<Secret> token = secrets.optional("AUTOTAG_EINSTEIN_TOKEN");
     Optional<Secret> key = secrets.optional("AUTOTAG_EINSTEIN_PRIVATE_KEY");
     String account = settings.string("AUTOTAG_EINSTEIN_ACCOUNT_ID", "");
@@ -84,9 +88,9 @@ public record EinsteinSettings(
         modelId,
         numResults,
         settings.bool("AUTOTAG_EINSTEIN_MULTI_LABEL", false),
-        token,
+        token.orElse(null),
         account,
-        key,
+        key.orElse(null),
         tokenUrl,
         settings.string("AUTOTAG_EINSTEIN_TOKEN_AUDIENCE", DEFAULT_AUDIENCE),
         Duration.ofSeconds(settings.longValue("AUTOTAG_EINSTEIN_ASSERTION_SECONDS", 300, 30, 3600)),

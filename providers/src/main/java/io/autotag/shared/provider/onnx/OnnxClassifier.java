@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,7 +201,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         descriptor.id(),
         topLabels(confidence),
         descriptor.output().kind().multiLabel(),
-        Optional.of(decoded.originalSize()),
+        decoded.originalSize(),
         Duration.ofNanos(System.nanoTime() - start),
         allClasses(confidence));
   }

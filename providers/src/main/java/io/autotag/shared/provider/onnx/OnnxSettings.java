@@ -20,6 +20,8 @@ import java.util.Optional;
  *       InferenceOptions}. Unset, they take the model's own defaults from its descriptor (for the
  *       bundled model, the ones measured best in {@code model/MODEL_CARD.md}).
  * </ul>
+ *
+ * <p>{@code resize}, {@code zoomOut} and {@code flip} are {@code null} when unset.
  */
 public record OnnxSettings(
     ResourceLocation model,
@@ -27,9 +29,9 @@ public record OnnxSettings(
     ResourceLocation descriptor,
     int threads,
     long maxPixels,
-    Optional<InferenceOptions.Resize> resize,
-    Optional<Double> zoomOut,
-    Optional<Boolean> flip) {
+    InferenceOptions.Resize resize,
+    Double zoomOut,
+    Boolean flip) {
 
   public static final String MODEL = "AUTOTAG_ONNX_MODEL";
   public static final String LABELS = "AUTOTAG_ONNX_LABELS";
@@ -56,37 +58,34 @@ public record OnnxSettings(
     int threads = settings.integer(THREADS, 1, 1, 64);
     long maxPixels =
         settings.longValue(MAX_PIXELS, ImageDecoder.DEFAULT_MAX_PIXELS, 1, 1_000_000_000L);
-    Optional<InferenceOptions.Resize> resize = Optional.empty();
+    InferenceOptions.Resize resize = null;
     Optional<String> rawResize = settings.optional(RESIZE);
     if (rawResize.isPresent()) {
       try {
-        resize = Optional.of(InferenceOptions.Resize.parse(rawResize.get()));
+        resize = InferenceOptions.Resize.parse(rawResize.get());
       } catch (IllegalArgumentException e) {
         settings.problem(RESIZE + " must be stretch or letterbox");
       }
     }
-    Optional<Double> zoomOut = Optional.empty();
+    Double zoomOut = null;
     if (settings.optional(ZOOM_OUT).isPresent()) {
       double value = settings.decimal(ZOOM_OUT, 0.0, 0.0, 0.95);
       if (value != 0 && value < 0.2) {
         settings.problem(ZOOM_OUT + " must be 0 (off) or between 0.2 and 0.95");
       } else {
-        zoomOut = Optional.of(value);
+        zoomOut = value;
       }
     }
-    Optional<Boolean> flip =
-        settings.optional(FLIP).isPresent()
-            ? Optional.of(settings.bool(FLIP, false))
-            : Optional.empty();
+    Boolean flip = settings.optional(FLIP).isPresent() ? settings.bool(FLIP, false) : null;
     return new OnnxSettings(model, labels, descriptor, threads, maxPixels, resize, zoomOut, flip);
   }
 
   /** The model's own inference defaults with whatever the environment overrides. */
   public InferenceOptions options(InferenceOptions modelDefaults) {
     return new InferenceOptions(
-        resize.orElse(modelDefaults.resize()),
-        zoomOut.orElse(modelDefaults.zoomOut()),
-        flip.orElse(modelDefaults.flip()));
+        resize != null ? resize : modelDefaults.resize(),
+        zoomOut != null ? zoomOut : modelDefaults.zoomOut(),
+        flip != null ? flip : modelDefaults.flip());
   }
 
   private static ResourceLocation location(Settings settings, String name, String fallback) {

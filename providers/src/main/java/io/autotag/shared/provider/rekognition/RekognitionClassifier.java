@@ -15,7 +15,6 @@ import io.autotag.shared.provider.http.SafeText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -94,7 +93,7 @@ public final class RekognitionClassifier implements Classifier {
             ? MODEL_ID
             : MODEL_ID + "-" + response.labelModelVersion();
     return new Classification(
-        NAME, model, labels, true, Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
+        NAME, model, labels, true, null, Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** 0..100 to 0..1, clamped: float rounding can put 100.0 a hair above. */

@@ -42,7 +42,9 @@ public final class RekognitionFactory implements ClassifierFactory {
                 o ->
                     o.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallAttemptTimeout(settings.http().readTimeout()));
-    settings.endpoint().ifPresent(builder::endpointOverride);
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
     return builder.build();
   }
 }

@@ -16,13 +16,13 @@ import java.util.Optional;
  * @param s3References send S3 objects by reference instead of bytes ({@code
  *     AUTOTAG_REKOGNITION_S3_REFERENCE}, default true; the bucket must be in the client's region)
  * @param endpoint an endpoint override for tests and emulators ({@code
- *     AWS_ENDPOINT_URL_REKOGNITION}, else {@link AwsSettings#commonEndpoint})
+ *     AWS_ENDPOINT_URL_REKOGNITION}, else {@link AwsSettings#commonEndpoint}); {@code null}: AWS
  */
 public record RekognitionSettings(
     int maxLabels,
     double minConfidence,
     boolean s3References,
-    Optional<URI> endpoint,
+    URI endpoint,
     Downscaling downscaling,
     HttpSettings http) {
 
@@ -38,7 +38,7 @@ public record RekognitionSettings(
         settings.integer("AUTOTAG_REKOGNITION_MAX_LABELS", 10, 1, 1000),
         settings.decimal("AUTOTAG_REKOGNITION_MIN_CONFIDENCE", 0.5, 0.0, 1.0),
         settings.bool("AUTOTAG_REKOGNITION_S3_REFERENCE", true),
-        settings.httpUri("AWS_ENDPOINT_URL_REKOGNITION").or(() -> common),
+        settings.httpUri("AWS_ENDPOINT_URL_REKOGNITION").or(() -> common).orElse(null),
         Downscaling.from(settings),
         HttpSettings.from(settings));
   }

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -87,7 +86,7 @@ public final class RoboflowClassifier implements Classifier {
   public Classification classify(ImageInput image) throws ClassificationException {
     long start = System.nanoTime();
     ImageInput input = prepare(image);
-    Optional<String> key = apiKey();
+    String key = apiKey();
     HttpRequest request = request(input, key);
     RoboflowResponses.Parsed parsed = retrier.call(NAME, () -> call(request, key));
     return new Classification(
@@ -110,8 +109,8 @@ public final class RoboflowClassifier implements Classifier {
     double threshold =
         settings.confidence() instanceof RoboflowSettings.Confidence.Threshold t ? t.value() : 0.0;
     if (parsed.multiLabel()) {
-      if (parsed.predictedClasses().isPresent()) {
-        Set<String> verdict = Set.copyOf(parsed.predictedClasses().get());
+      if (parsed.predictedClasses() != null) {
+        Set<String> verdict = Set.copyOf(parsed.predictedClasses());
         return parsed.labels().stream().filter(l -> verdict.contains(l.name())).toList();
       }
       // No verdict in the answer: Roboflow's own rule, strictly above the threshold.
@@ -125,21 +124,21 @@ public final class RoboflowClassifier implements Classifier {
         image, capabilities, settings.downscaling(), settings.maxBytes(), NAME);
   }
 
-  private Optional<String> apiKey() throws ClassificationException {
-    if (settings.apiKey().isEmpty()) {
-      return Optional.empty();
+  /** The key's current value, or {@code null} for a server that needs none. */
+  private String apiKey() throws ClassificationException {
+    if (settings.apiKey() == null) {
+      return null;
     }
     try {
-      return Optional.of(settings.apiKey().get().value());
+      return settings.apiKey().value();
     } catch (SecretException e) {
       throw ProviderHttp.secretFailure(NAME, e);
     }
   }
 
-  private HttpRequest request(ImageInput input, Optional<String> key)
-      throws ClassificationException {
+  private HttpRequest request(ImageInput input, String key) throws ClassificationException {
     String base = stripSlash(settings.baseUrl().toString());
-    boolean keyInRequest = key.isPresent() && !settings.keyInHeader();
+    boolean keyInRequest = key != null && !settings.keyInHeader();
     HttpRequest.Builder builder;
     if (settings.route() == RoboflowSettings.Route.LEGACY) {
       List<String> query = new ArrayList<>();
@@ -153,7 +152,7 @@ public final class RoboflowClassifier implements Classifier {
       }
       query.add("confidence=" + encode(legacyConfidence(settings.confidence())));
       if (keyInRequest) {
-        query.add("api_key=" + encode(key.get()));
+        query.add("api_key=" + encode(key));
       }
       URI uri =
           URI.create(
@@ -182,7 +181,7 @@ public final class RoboflowClassifier implements Classifier {
         case RoboflowSettings.Confidence.ServerChoice c -> body.put("confidence", c.name());
       }
       if (keyInRequest) {
-        body.put("api_key", key.get());
+        body.put("api_key", key);
       }
       byte[] bytes;
       try {
@@ -196,24 +195,26 @@ public final class RoboflowClassifier implements Classifier {
               .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
     }
     builder.header("Accept", "application/json");
-    if (key.isPresent() && settings.keyInHeader()) {
-      builder.header("Authorization", "Bearer " + key.get());
+    if (key != null && settings.keyInHeader()) {
+      builder.header("Authorization", "Bearer " + key);
     }
     return builder.build();
   }
 
-  private RoboflowResponses.Parsed call(HttpRequest request, Optional<String> key)
+  private RoboflowResponses.Parsed call(HttpRequest request, String key)
       throws ClassificationException {
     HttpResponse<byte[]> response = http.send(request);
     JsonNode body = readJson(response.body());
     int status = response.statusCode();
     if (status < 200 || status >= 300) {
-      if ((status == 401 || status == 403) && settings.apiKey().isPresent()) {
+      if ((status == 401 || status == 403) && settings.apiKey() != null) {
         // The key may have been rotated in its store: read it again on the next call.
-        settings.apiKey().get().invalidate();
+        settings.apiKey().invalidate();
       }
       throw http.failure(
-          response, SafeText.clean(RoboflowResponses.errorMessage(body), key.stream().toList()));
+          response,
+          SafeText.clean(
+              RoboflowResponses.errorMessage(body), key == null ? List.of() : List.of(key)));
     }
     if (body == null) {
       throw http.malformed("the body is not JSON");

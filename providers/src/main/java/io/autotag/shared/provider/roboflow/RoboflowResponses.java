@@ -26,14 +26,16 @@ final class RoboflowResponses {
    * What a response said.
    *
    * @param labels every prediction the server returned
-   * @param predictedClasses a multi-label answer's {@code predicted_classes}: the server's verdict
+   * @param imageSize the image's size as the server read it, {@code null} when it did not say
+   * @param predictedClasses a multi-label answer's {@code predicted_classes}: the server's verdict;
+   *     {@code null} when the answer has none
    * @param classes every class in {@code class_id} order, when the ids number the classes 0..n-1
    */
   record Parsed(
       List<Label> labels,
       boolean multiLabel,
-      Optional<ImageSize> imageSize,
-      Optional<List<String>> predictedClasses,
+      ImageSize imageSize,
+      List<String> predictedClasses,
       List<Label> classes) {}
 
   /** The response is not a classification response. */
@@ -77,8 +79,8 @@ final class RoboflowResponses {
     return new Parsed(
         labels,
         multiLabel,
-        imageSize(root.get("image")),
-        predictedClasses(root.get("predicted_classes")),
+        imageSize(root.get("image")).orElse(null),
+        predictedClasses(root.get("predicted_classes")).orElse(null),
         classes(labels, ids));
   }
 

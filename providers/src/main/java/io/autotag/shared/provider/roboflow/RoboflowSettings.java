@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * legacy host only speaks the legacy route) unless {@code AUTOTAG_ROBOFLOW_ROUTE} says otherwise.
  *
  * @param model {@code dataset/version}, for example {@code flowers/3}
- * @param apiKey absent for a self-hosted server that needs none
+ * @param apiKey {@code null} for a self-hosted server that needs none
  * @param keyInHeader send the key as {@code Authorization: Bearer}; otherwise as the route's own
  *     {@code api_key} parameter (a query parameter on the legacy route, a JSON field otherwise)
  * @param confidence what the server is asked to keep: a threshold (0, the default, keeps every
@@ -28,7 +28,7 @@ public record RoboflowSettings(
     URI baseUrl,
     Route route,
     String model,
-    Optional<Secret> apiKey,
+    Secret apiKey,
     boolean keyInHeader,
     Confidence confidence,
     long maxBytes,
@@ -115,7 +115,7 @@ public record RoboflowSettings(
         base,
         route,
         model,
-        key,
+        key.orElse(null),
         !placement.equals("parameter"),
         confidence,
         maxBytes,

@@ -47,7 +47,12 @@ class Coco80ContractTest extends ClassifierContract {
     assertThat(classifier.options().passes()).hasSize(2);
     assertThat(classifier.capabilities().formats())
         .containsExactlyInAnyOrder(
-            ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.GIF, ImageFormat.BMP, ImageFormat.WEBP);
+            ImageFormat.JPEG,
+            ImageFormat.PNG,
+            ImageFormat.GIF,
+            ImageFormat.BMP,
+            ImageFormat.WEBP,
+            ImageFormat.TIFF);
   }
 
   @Test

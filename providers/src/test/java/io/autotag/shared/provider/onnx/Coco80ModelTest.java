@@ -124,7 +124,7 @@ class Coco80ModelTest {
 
     assertThat(c.provider()).isEqualTo("onnx");
     assertThat(c.multiLabel()).isTrue();
-    assertThat(c.imageSize()).contains(new ImageSize(SIZE, SIZE));
+    assertThat(c.imageSize()).isEqualTo(new ImageSize(SIZE, SIZE));
     Calibration calibration = classifier.descriptor().calibration();
     assertThat(calibration.isIdentity()).isFalse();
     JsonNode top5 = record.path("top5");

@@ -87,7 +87,7 @@ class OnnxUserModelTest {
     assertThat(c.provider()).isEqualTo("onnx");
     assertThat(c.modelId()).isEqualTo("rgb3-test");
     assertThat(c.multiLabel()).isFalse();
-    assertThat(c.imageSize()).contains(new ImageSize(32, 24));
+    assertThat(c.imageSize()).isEqualTo(new ImageSize(32, 24));
     assertThat(c.labels()).extracting(Label::name).startsWith("red").contains("green", "blue");
     assertThat(c.labels().stream().mapToDouble(Label::confidence).sum()).isCloseTo(1.0, within());
     // logits 10, -10, -10 after normalisation to -1..1: softmax gives about 1 - 2e-9

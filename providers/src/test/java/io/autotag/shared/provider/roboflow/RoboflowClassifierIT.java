@@ -128,7 +128,7 @@ class RoboflowClassifierIT extends ClassifierContract {
     assertThat(request.uri().getQuery()).isEqualTo("confidence=0.0&api_key=" + KEY);
     assertThat(request.header("Authorization")).isNull();
     assertThat(Base64.getDecoder().decode(request.body())).isEqualTo(png);
-    assertThat(result.imageSize()).isPresent();
+    assertThat(result.imageSize()).isNotNull();
   }
 
   @Test

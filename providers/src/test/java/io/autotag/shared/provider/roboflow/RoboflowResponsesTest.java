@@ -26,7 +26,7 @@ class RoboflowResponsesTest {
     assertThat(parsed.multiLabel()).isFalse();
     assertThat(parsed.labels())
         .containsExactly(new Label("real-image", 0.7149), new Label("illustration", 0.2851));
-    assertThat(parsed.imageSize()).contains(new ImageSize(210, 113));
+    assertThat(parsed.imageSize()).isEqualTo(new ImageSize(210, 113));
   }
 
   @Test
@@ -41,7 +41,7 @@ class RoboflowResponsesTest {
                  "predicted_classes":["bird","cat"]}"""));
     assertThat(parsed.multiLabel()).isTrue();
     assertThat(parsed.labels()).extracting(Label::name).containsExactly("bird", "cat", "dog");
-    assertThat(parsed.imageSize()).isEmpty();
+    assertThat(parsed.imageSize()).isNull();
   }
 
   @Test
