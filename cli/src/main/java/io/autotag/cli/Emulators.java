@@ -18,11 +18,11 @@ final class Emulators implements AutoCloseable {
 
   private final URI s3Endpoint;
   private final URI sqsEndpoint;
-  private final Optional<LoopbackS3> s3;
-  private final Optional<LoopbackSqs> sqs;
+  // Both null for an external endpoint.
+  private final LoopbackS3 s3;
+  private final LoopbackSqs sqs;
 
-  private Emulators(
-      URI s3Endpoint, URI sqsEndpoint, Optional<LoopbackS3> s3, Optional<LoopbackSqs> sqs) {
+  private Emulators(URI s3Endpoint, URI sqsEndpoint, LoopbackS3 s3, LoopbackSqs sqs) {
     this.s3Endpoint = s3Endpoint;
     this.sqsEndpoint = sqsEndpoint;
     this.s3 = s3;
@@ -34,7 +34,7 @@ final class Emulators implements AutoCloseable {
     LoopbackS3 s3 = LoopbackS3.start(s3Port, 8);
     try {
       LoopbackSqs sqs = LoopbackSqs.start(sqsPort);
-      return new Emulators(s3.endpoint(), sqs.endpoint(), Optional.of(s3), Optional.of(sqs));
+      return new Emulators(s3.endpoint(), sqs.endpoint(), s3, sqs);
     } catch (RuntimeException | Error e) {
       s3.close();
       throw e;
@@ -43,7 +43,7 @@ final class Emulators implements AutoCloseable {
 
   /** S3 and SQS at {@code endpoint}, run by someone else: nothing to start or stop. */
   static Emulators external(URI endpoint) {
-    return new Emulators(endpoint, endpoint, Optional.empty(), Optional.empty());
+    return new Emulators(endpoint, endpoint, null, null);
   }
 
   /**
@@ -84,16 +84,20 @@ final class Emulators implements AutoCloseable {
 
   /** Whether these are the in-process emulators, which send no S3 notifications. */
   boolean embedded() {
-    return s3.isPresent();
+    return s3 != null;
   }
 
   /** SQS first: the S3 emulator is the last thing anything still uses. */
   @Override
   public void close() {
     try {
-      sqs.ifPresent(LoopbackSqs::close);
+      if (sqs != null) {
+        sqs.close();
+      }
     } finally {
-      s3.ifPresent(LoopbackS3::close);
+      if (s3 != null) {
+        s3.close();
+      }
     }
   }
 }

@@ -15,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -77,8 +76,11 @@ final class FunctionEnvironments {
     return apiEnv;
   }
 
-  /** The review function's variables, and the reviewer key made for it if the user gave none. */
-  record Review(Map<String, String> env, Optional<String> reviewerKey) {}
+  /**
+   * The review function's variables, and the reviewer key made for it: {@code null} when the user
+   * gave reviewer keys.
+   */
+  record Review(Map<String, String> env, String reviewerKey) {}
 
   /**
    * The review function as the template deploys it, with a reviewer key: the user's {@code
@@ -91,14 +93,14 @@ final class FunctionEnvironments {
     reviewEnv.putIfAbsent("AUTOTAG_REVIEW_AUTH", "reviewer-key");
     reviewEnv.putIfAbsent("AUTOTAG_FEEDBACK_BUCKET", StackResources.FEEDBACK_BUCKET);
     SecureRandom random = new SecureRandom();
-    Optional<String> reviewerKey = Optional.empty();
+    String reviewerKey = null;
     if (isBlank(userEnv.get("AUTOTAG_REVIEWER_KEYS"))) {
       byte[] key = new byte[18];
       random.nextBytes(key);
       String made = Base64.getUrlEncoder().withoutPadding().encodeToString(key);
       reviewEnv.put(
           "AUTOTAG_REVIEWER_KEYS", ServeStack.LOCAL_REVIEWER + "=" + KeyHashes.sha256Hex(made));
-      reviewerKey = Optional.of(made);
+      reviewerKey = made;
     }
     if (isBlank(userEnv.get("AUTOTAG_REVIEW_TOKEN_KEY"))) {
       byte[] tokenKey = new byte[32];

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             ephemeral
                 ? ServeStack.Ports.ephemeral()
                 : new ServeStack.Ports(s3Port, sqsPort, apiPort),
-            Optional.ofNullable(external),
+            external,
             Duration.ofMillis(bridgeIntervalMs));
     ServeStack stack = ServeStack.start(options, parent.env(), parent.providers());
     CountDownLatch stopped = new CountDownLatch(1);

@@ -59,12 +59,13 @@ public final class ServeStack implements AutoCloseable {
   }
 
   /**
-   * How to run: the ports, an external S3/SQS endpoint instead of the emulators (it must deliver S3
-   * notifications itself, as moto and LocalStack do), and how often the bridge lists the bucket.
+   * How to run: the ports, an external S3/SQS endpoint instead of the emulators ({@code null} for
+   * none; it must deliver S3 notifications itself, as moto and LocalStack do), and how often the
+   * bridge lists the bucket.
    */
-  public record Options(Ports ports, Optional<URI> external, Duration bridgeInterval) {
+  public record Options(Ports ports, URI external, Duration bridgeInterval) {
     public static Options defaults() {
-      return new Options(Ports.defaults(), Optional.empty(), Duration.ofMillis(200));
+      return new Options(Ports.defaults(), null, Duration.ofMillis(200));
     }
 
     public Options withPorts(Ports newPorts) {
@@ -72,7 +73,7 @@ public final class ServeStack implements AutoCloseable {
     }
 
     public Options withExternal(URI endpoint) {
-      return new Options(ports, Optional.of(endpoint), bridgeInterval);
+      return new Options(ports, endpoint, bridgeInterval);
     }
   }
 
@@ -87,8 +88,10 @@ public final class ServeStack implements AutoCloseable {
   private final String provider;
   private final TaggerWiring tagger;
   private final SqsEventSource eventSource;
-  private final Optional<UploadBridge> bridge;
-  private final Optional<String> reviewerKey;
+  // Null with an external endpoint, which sends S3 notifications itself.
+  private final UploadBridge bridge;
+  // Null when the user gave reviewer keys.
+  private final String reviewerKey;
   private final URI apiUri;
 
   private ServeStack(
@@ -101,8 +104,8 @@ public final class ServeStack implements AutoCloseable {
       String provider,
       TaggerWiring tagger,
       SqsEventSource eventSource,
-      Optional<UploadBridge> bridge,
-      Optional<String> reviewerKey,
+      UploadBridge bridge,
+      String reviewerKey,
       URI apiUri) {
     this.started = started;
     this.emulators = emulators;
@@ -142,14 +145,13 @@ public final class ServeStack implements AutoCloseable {
     Map<String, String> base = CliAws.withDefaultRegion(userEnv);
     String region = base.getOrDefault("AWS_REGION", base.get("AWS_DEFAULT_REGION"));
     FunctionEnvironments.check(base, userEnv, region, providers);
-    Emulators.requireFree(options.ports(), options.external().isEmpty());
+    Emulators.requireFree(options.ports(), options.external() == null);
     Emulators emulators =
         push(
             started,
-            options
-                .external()
-                .map(Emulators::external)
-                .orElseGet(() -> Emulators.start(options.ports().s3(), options.ports().sqs())));
+            options.external() != null
+                ? Emulators.external(options.external())
+                : Emulators.start(options.ports().s3(), options.ports().sqs()));
 
     Map<String, String> functionEnv =
         FunctionEnvironments.tagger(base, region, emulators.s3Endpoint(), emulators.sqsEndpoint());
@@ -184,20 +186,19 @@ public final class ServeStack implements AutoCloseable {
                 json,
                 10));
     eventSource.start();
-    Optional<UploadBridge> bridge = Optional.empty();
+    UploadBridge bridge = null;
     if (emulators.embedded()) {
       bridge =
-          Optional.of(
-              push(
-                  started,
-                  new UploadBridge(
-                      admin.s3(),
-                      StackResources.BUCKET,
-                      admin.sqs(),
-                      resources.bufferQueueUrl(),
-                      region,
-                      json)));
-      bridge.get().start(options.bridgeInterval());
+          push(
+              started,
+              new UploadBridge(
+                  admin.s3(),
+                  StackResources.BUCKET,
+                  admin.sqs(),
+                  resources.bufferQueueUrl(),
+                  region,
+                  json));
+      bridge.start(options.bridgeInterval());
     } else {
       resources.subscribeBufferQueue(admin);
     }
@@ -284,7 +285,7 @@ public final class ServeStack implements AutoCloseable {
 
   /** The key {@code serve} made for the reviewer {@value #LOCAL_REVIEWER}, if it made one. */
   public Optional<String> reviewerKey() {
-    return reviewerKey;
+    return Optional.ofNullable(reviewerKey);
   }
 
   public String feedbackBucket() {
@@ -351,12 +352,12 @@ public final class ServeStack implements AutoCloseable {
 
   /** Whether uploads are noticed by the bridge (embedded emulators) rather than by S3 itself. */
   public boolean bridged() {
-    return bridge.isPresent();
+    return bridge != null;
   }
 
   /** How many notifications the bridge sent (0 with an external endpoint). */
   long bridgedEvents() {
-    return bridge.map(UploadBridge::events).orElse(0L);
+    return bridge == null ? 0 : bridge.events();
   }
 
   /** How many tagger invocations the event source made. */

@@ -219,7 +219,8 @@ public final class TaggingPipeline implements AutoCloseable {
       return problem(item, existing, ready.known(), e);
     }
     ObjectRef read = ready.known();
-    logClassification(read, classification.provider(), start, classification.top(), null);
+    logClassification(
+        read, classification.provider(), start, classification.top().orElse(null), null);
     double threshold = reviewThreshold;
     boolean confident =
         classification.top().isPresent() && classification.topConfidence() >= threshold;
@@ -457,18 +458,14 @@ public final class TaggingPipeline implements AutoCloseable {
    * failure), the call's milliseconds, and the top label and confidence or the failure's reason.
    */
   private static void logClassification(
-      ObjectRef ref, String provider, long startNanos, Optional<Label> top, String reason) {
+      ObjectRef ref, String provider, long startNanos, Label top, String reason) {
     var event = log.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key());
     ref.versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
         .addKeyValue("provider", provider)
         .addKeyValue("ms", (System.nanoTime() - startNanos) / 1_000_000);
     if (top != null) {
-      top.ifPresent(
-          label ->
-              event
-                  .addKeyValue("label", label.name())
-                  .addKeyValue("confidence", label.confidence()));
+      event.addKeyValue("label", top.name()).addKeyValue("confidence", top.confidence());
     }
     if (reason != null) {
       event.addKeyValue("reason", reason);
