@@ -283,12 +283,11 @@ final class BackfillCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--priority must be 0 or more");
     }
     BatchBackfill.Target target =
-        BatchBackfill.Target.of(functionArn, roleArn, jobBucket, Optional.ofNullable(accountId));
+        BatchBackfill.Target.of(functionArn, roleArn, jobBucket, accountId);
     PrintWriter out = parent.spec.commandLine().getOut();
     Map<String, String> env = env();
     try (AwsClients aws = CliAws.factory(env).apply(awsSettings(env));
-        S3ControlClient s3Control =
-            CliAws.s3Control(aws, env, Optional.ofNullable(s3ControlEndpoint))) {
+        S3ControlClient s3Control = CliAws.s3Control(aws, env, s3ControlEndpoint)) {
       BatchBackfill backfill =
           new BatchBackfill(aws.s3(), new BatchJobs(s3Control), Clock.systemUTC());
       Optional<BatchBackfill.Created> created =
@@ -317,8 +316,7 @@ final class BackfillCommand implements Callable<Integer> {
     }
     Map<String, String> env = env();
     try (AwsClients aws = CliAws.factory(env).apply(awsSettings(env));
-        S3ControlClient s3Control =
-            CliAws.s3Control(aws, env, Optional.ofNullable(s3ControlEndpoint))) {
+        S3ControlClient s3Control = CliAws.s3Control(aws, env, s3ControlEndpoint)) {
       String account = accountId != null ? accountId : CliAws.callerAccount(aws);
       BatchBackfill backfill =
           new BatchBackfill(aws.s3(), new BatchJobs(s3Control), Clock.systemUTC());
@@ -354,12 +352,10 @@ final class BackfillCommand implements Callable<Integer> {
     }
     out.print(BatchReports.finished(last));
     Optional<CompletionReport.Summary> report = Optional.empty();
-    if (last.reportBucketArn().isPresent()) {
-      String bucket = BatchReports.bucketOf(last.reportBucketArn().get());
+    if (last.reportBucketArn() != null) {
+      String bucket = BatchReports.bucketOf(last.reportBucketArn());
       try {
-        report =
-            Optional.of(
-                new CompletionReport(aws.s3()).read(bucket, last.reportPrefix().orElse(""), id));
+        report = Optional.of(new CompletionReport(aws.s3()).read(bucket, last.reportPrefix(), id));
       } catch (NoSuchKeyException e) {
         // No task ran (a job that failed before starting): there is no report to read.
         out.println("  no completion report was written");

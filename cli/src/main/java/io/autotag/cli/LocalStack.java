@@ -9,6 +9,7 @@ import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.tagger.TaggerHandler;
@@ -106,6 +107,7 @@ public final class LocalStack implements AutoCloseable {
   private AwsClients admin;
   private UploadBridge bridge;
   private SqsEventSource eventSource;
+  private final LocalStatus status = new LocalStatus();
   private TaggerWiring tagger;
 
   private LocalStack() {}
@@ -167,7 +169,10 @@ public final class LocalStack implements AutoCloseable {
     functionEnv.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueueUrl);
     ObjectMapper json = new ObjectMapper();
 
-    TaggerWiring tagger = TaggerWiring.create(functionEnv, providers, aws);
+    // The tagger's EMF metrics feed serve's status line (LocalStatus) instead of stdout.
+    Map<String, String> taggerEnv = new HashMap<>(functionEnv);
+    taggerEnv.put(Metrics.MODE_VARIABLE, "emf");
+    TaggerWiring tagger = TaggerWiring.create(taggerEnv, providers, aws, status);
     started.push(tagger);
     this.tagger = tagger;
     eventSource =
@@ -402,6 +407,43 @@ public final class LocalStack implements AutoCloseable {
 
   public String bufferDeadLetterQueueUrl() {
     return bufferDeadLetterQueueUrl;
+  }
+
+  /**
+   * What is happening now: the queues' depths and dead letters, and the tagger's outcome counts
+   * since start ({@code serve}'s status line).
+   */
+  public LocalStatus.Snapshot status() {
+    int[] buffer = depth(bufferQueueUrl);
+    int[] review = depth(reviewQueueUrl);
+    return new LocalStatus.Snapshot(
+        buffer[0],
+        buffer[1],
+        review[0] + review[1],
+        depth(bufferDeadLetterQueueUrl)[0],
+        depth(reviewDeadLetterQueueUrl)[0],
+        status.outcomes());
+  }
+
+  /** Visible and in-flight messages of one queue (SQS's approximate counts). */
+  private int[] depth(String queueUrl) {
+    Map<QueueAttributeName, String> attributes =
+        admin
+            .sqs()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
+    return new int[] {
+      Integer.parseInt(
+          attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
+      Integer.parseInt(
+          attributes.getOrDefault(
+              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"))
+    };
   }
 
   /** The configured provider name(s), for the banner. */

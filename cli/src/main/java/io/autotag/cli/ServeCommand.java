@@ -3,10 +3,13 @@ package io.autotag.cli;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -58,6 +61,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often the upload bridge lists the bucket (default ${DEFAULT-VALUE}).")
   long bridgeIntervalMs;
 
+  @Option(
+      names = "--status-seconds",
+      defaultValue = "5",
+      description =
+          "How often to check queue depths, dead letters and outcome counts; a status line is"
+              + " printed when they changed (default ${DEFAULT-VALUE}; 0: no status line).")
+  long statusSeconds;
+
   @Override
   public Integer call() throws InterruptedException {
     if (bridgeIntervalMs < 10) {
@@ -85,8 +96,30 @@ final class ServeCommand implements Callable<Integer> {
     out.print(banner(stack, (System.nanoTime() - start) / 1e9));
     out.flush();
     // Runs until Ctrl-C (or SIGTERM): the hook closes the stack and the JVM exits.
-    stopped.await();
+    if (statusSeconds <= 0) {
+      stopped.await();
+    } else {
+      String last = "";
+      while (!stopped.await(statusSeconds, TimeUnit.SECONDS)) {
+        last = printStatus(stack, out, last);
+      }
+    }
     return AutotagCommand.OK;
+  }
+
+  /** Prints the status line when it differs from {@code last}; returns the line now. */
+  private static String printStatus(LocalStack stack, PrintWriter out, String last) {
+    String line;
+    try {
+      line = stack.status().line();
+    } catch (RuntimeException e) {
+      return last; // stopping, or the emulator is busy: the next check will tell
+    }
+    if (!line.equals(last)) {
+      out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
+      out.flush();
+    }
+    return line;
   }
 
   static String banner(LocalStack stack, double seconds) {
@@ -114,6 +147,7 @@ final class ServeCommand implements Callable<Integer> {
           ./autotag backfill --endpoint-url %s --sqs-endpoint-url %s --review-queue-url %s s3://%s
           ./autotag export-feedback --endpoint-url %s s3://%s/feedback/ --out feedback-dataset
 
+        A status line follows whenever the queues or the outcome counts change.
         Ctrl-C stops everything.
         """,
         seconds,

@@ -116,6 +116,31 @@ class ServeIT {
   }
 
   @Test
+  void theStatusCountsOutcomesFromTheTaggersMetricsAndShowsTheQueues() throws Exception {
+    LocalStatus.Snapshot before = stack.status();
+    put("status/cat.jpg", CAT);
+    put("status/notes.txt", "not an image".getBytes(StandardCharsets.UTF_8));
+
+    Await.until(
+        Duration.ofSeconds(20),
+        "outcome counts",
+        () ->
+            stack.status().outcomes().get("skipped") > before.outcomes().get("skipped")
+                && stack.status().outcomes().get("classified")
+                    > before.outcomes().get("classified"));
+    LocalStatus.Snapshot after = stack.status();
+    assertThat(after.outcomes().get("classified") - before.outcomes().get("classified"))
+        .isEqualTo(1);
+    assertThat(after.outcomes().get("skipped") - before.outcomes().get("skipped")).isEqualTo(1);
+    assertThat(after.outcomes().keySet()).containsExactlyElementsOf(LocalStatus.OUTCOMES);
+    assertThat(after.bufferDeadLetters()).isZero();
+    assertThat(after.line())
+        .startsWith("queues: buffer ")
+        .contains("dead letters: buffer 0, review 0")
+        .contains("classified " + after.outcomes().get("classified"));
+  }
+
+  @Test
   void anOverwriteIsANewObjectAndIsClassifiedAgain() {
     put("overwrite/a.jpg", CAT);
     Await.until(

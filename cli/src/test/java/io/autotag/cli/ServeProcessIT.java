@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,7 +46,8 @@ class ServeProcessIT {
     // source saved while the build ran must not make the test build the tool again).
     Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
     ProcessBuilder launcher =
-        new ProcessBuilder("bash", "../autotag", "serve", "--ephemeral-ports")
+        new ProcessBuilder(
+                "bash", "../autotag", "serve", "--ephemeral-ports", "--status-seconds", "1")
             .redirectError(stderr.toFile());
     // The JDK running the tests; the launcher takes JAVA_HOME when it is a JDK >= 21.
     launcher.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -53,6 +55,7 @@ class ServeProcessIT {
     Process process = launcher.start();
     try {
       Map<String, URI> endpoints = new ConcurrentHashMap<>();
+      List<String> statusLines = new CopyOnWriteArrayList<>();
       CountDownLatch ready = new CountDownLatch(1);
       Thread reader =
           Thread.ofPlatform()
@@ -68,6 +71,9 @@ class ServeProcessIT {
                         Matcher m = ENDPOINT.matcher(line);
                         if (m.find()) {
                           endpoints.put(m.group(1), URI.create(m.group(2)));
+                        }
+                        if (line.contains("objects since start:")) {
+                          statusLines.add(line);
                         }
                         if (line.contains("Ctrl-C stops everything")) {
                           ready.countDown();
@@ -99,6 +105,12 @@ class ServeProcessIT {
             () -> tags(clients).containsKey("autotag:status"));
         assertThat(tags(clients)).containsEntry("autotag:label", "cat");
         assertThat(tags(clients).get("autotag:model")).startsWith("onnx/");
+        // The live status line: printed when the counts change, from the tagger's metrics.
+        Await.until(
+            Duration.ofSeconds(30),
+            "a status line with the classified photo",
+            () -> statusLines.stream().anyMatch(l -> l.contains("classified 1,")));
+        assertThat(statusLines.getLast()).contains("dead letters: buffer 0, review 0");
       }
       List<ProcessHandle> children = process.descendants().toList();
       assertThat(children).as("serve starts no child processes").isEmpty();

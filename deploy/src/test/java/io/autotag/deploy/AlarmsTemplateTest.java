@@ -66,7 +66,10 @@ class AlarmsTemplateTest {
   @Test
   void theApi5xxRateIsAPercentageOfTheApisRequests() {
     Map<String, Object> alarm =
-        alarms().stream().filter(a -> a.containsKey("Metrics")).findFirst().orElseThrow();
+        alarms().stream()
+            .filter(a -> a.containsKey("Metrics") && a.toString().contains("AWS/ApiGateway"))
+            .findFirst()
+            .orElseThrow();
     String metrics = alarm.get("Metrics").toString();
     assertThat(metrics)
         .contains("AWS/ApiGateway", "MetricName=5xx", "MetricName=Count", "{Ref=HttpApi}");

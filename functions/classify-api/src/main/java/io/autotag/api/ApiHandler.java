@@ -55,6 +55,7 @@ public final class ApiHandler implements RequestStreamHandler {
       ApiResponse response = wiring.router().dispatch(request);
       output.write(wiring.events().write(response, request.version()));
     } finally {
+      wiring.metrics().flush();
       MDC.remove("requestId");
     }
   }

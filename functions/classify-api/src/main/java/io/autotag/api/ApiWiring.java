@@ -5,6 +5,7 @@ import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.PrimingImage;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.net.SafeUrlFetcher;
 import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -15,9 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the API function once per process from its environment: AWS clients, the classifiers for
@@ -36,6 +38,7 @@ public final class ApiWiring implements AutoCloseable {
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final SnapStartPriming priming;
   private final ModelRoutes models;
+  private final Metrics metrics;
 
   private ApiWiring(
       ApiConfig config,
@@ -44,8 +47,10 @@ public final class ApiWiring implements AutoCloseable {
       ObjectMapper json,
       ApiKeyAuthenticator auth,
       EinsteinTokens tokens,
-      ModelRoutes models) {
+      ModelRoutes models,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.models = models;
     this.fetcher = fetcher;
@@ -61,7 +66,8 @@ public final class ApiWiring implements AutoCloseable {
             new RoboflowRoutes(models, images, auth, json, config),
             new EinsteinRoutes(models, images, json),
             tokens,
-            json);
+            json,
+            metrics);
     this.priming =
         config.priming()
             ? SnapStartPriming.register(
@@ -73,7 +79,9 @@ public final class ApiWiring implements AutoCloseable {
    * The API's own priming paths: event routing, JSON, base64 and the error responses, with requests
    * that every authentication mode stops before a key hash, a provider or S3 is touched (no key:
    * 401 in the api-key and IAM modes; with no authentication, an image that is not one: 415), and
-   * header-only image decoding. Returns the statuses, for tests.
+   * header-only image decoding; then a sample of the metrics, serialised into nothing (the priming
+   * requests are not counted, and no metric is emitted before the snapshot). Returns the statuses,
+   * for tests.
    */
   List<Integer> primingRequests() {
     byte[] notAnImage =
@@ -103,13 +111,14 @@ public final class ApiWiring implements AutoCloseable {
                             .getBytes(StandardCharsets.UTF_8)))
                 .status());
     ImageDimensions.read(PrimingImage.png());
+    metrics.primeAndDiscard();
     return statuses;
   }
 
   private static ApiRequest primingRequest(
       String method, String path, Map<String, String> headers, byte[] body) {
     return new ApiRequest(
-        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, Optional.empty());
+        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, null);
   }
 
   /** The production wiring: default credentials chain and the built-in providers. */
@@ -126,9 +135,19 @@ public final class ApiWiring implements AutoCloseable {
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory) {
+    return create(env, providers, awsFactory, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static ApiWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      ISink metricsSink) {
     ObjectMapper json = new ObjectMapper();
     Settings settings = Settings.of(env);
     ApiConfig config = ApiConfig.from(settings, json);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
     Secrets secrets = Secrets.create(settings, aws);
@@ -140,7 +159,8 @@ public final class ApiWiring implements AutoCloseable {
       }
     }
     EinsteinTokens tokens = EinsteinTokens.from(settings, secrets, Clock.systemUTC(), json);
-    ModelRoutes models = ModelRoutes.build(config, env, settings, providers, aws);
+    ModelRoutes models =
+        ModelRoutes.build(config, env, settings, providers.measuredBy(metrics), aws);
     settings.check();
     return new ApiWiring(
         config,
@@ -149,7 +169,8 @@ public final class ApiWiring implements AutoCloseable {
         json,
         new ApiKeyAuthenticator(config.auth(), hashes),
         tokens,
-        models);
+        models,
+        metrics);
   }
 
   private static void checkLiteralHashes(Secret hashes, Settings settings) {
@@ -176,6 +197,10 @@ public final class ApiWiring implements AutoCloseable {
 
   Router router() {
     return router;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   SnapStartPriming priming() {

@@ -1,8 +1,10 @@
 package io.autotag.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.shared.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,19 @@ final class Router {
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
   private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+  private static final Set<String> ROUTES =
+      Set.of(
+          "/health",
+          "/classify",
+          "/infer/classification",
+          "/model/registry",
+          "/model/add",
+          "/model/remove",
+          "/model/clear",
+          "/v2/oauth2/token",
+          "/v2/vision/predict");
+  static final String LEGACY_ROUTE = "/{dataset}/{version}";
+  static final String UNMATCHED = "unmatched";
 
   private final ApiKeyAuthenticator auth;
   private final ClassifyRoute classify;
@@ -33,6 +48,7 @@ final class Router {
   private final EinsteinRoutes einstein;
   private final EinsteinTokens tokens;
   private final ErrorMapper errors;
+  private final Metrics metrics;
 
   Router(
       ApiKeyAuthenticator auth,
@@ -40,7 +56,9 @@ final class Router {
       RoboflowRoutes roboflow,
       EinsteinRoutes einstein,
       EinsteinTokens tokens,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.auth = auth;
     this.classify = classify;
     this.roboflow = roboflow;
@@ -60,15 +78,25 @@ final class Router {
       response = errors.toResponse(e, request, style);
     }
     response = response.withHeader("x-request-id", request.requestId());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    metrics.request(routeName(path), response.status(), millis);
     log.atInfo()
         .addKeyValue("requestId", request.requestId())
         .addKeyValue("method", request.method())
         // The path only: a query may hold an api_key.
         .addKeyValue("path", path)
         .addKeyValue("status", response.status())
-        .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+        .addKeyValue("ms", millis)
         .log("request");
     return response;
+  }
+
+  /** The route a path matched, as a pattern: never the caller's own path (metric dimension). */
+  static String routeName(String path) {
+    if (ROUTES.contains(path)) {
+      return path;
+    }
+    return legacySegments(path) != null ? LEGACY_ROUTE : UNMATCHED;
   }
 
   private ApiResponse route(ApiRequest request, String path) throws Exception {
@@ -80,7 +108,7 @@ final class Router {
       }
       case "/classify" -> {
         requireMethod(method, "POST");
-        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
         return classify.handle(request);
       }
       case "/infer/classification" -> {
@@ -89,8 +117,7 @@ final class Router {
       }
       case "/model/registry" -> {
         requireMethod(method, "GET");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.registry();
       }
       case "/model/add", "/model/remove" -> {
@@ -99,8 +126,7 @@ final class Router {
       }
       case "/model/clear" -> {
         requireMethod(method, "POST");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.clear();
       }
       case "/v2/oauth2/token" -> {
@@ -118,8 +144,7 @@ final class Router {
           if (!method.equals("GET") && !method.equals("POST")) {
             throw new ApiException(405, "method-not-allowed", "use GET or POST on this path");
           }
-          auth.authenticate(
-              request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+          auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
           return roboflow.legacy(request, segments[0], segments[1]);
         }
         throw ApiException.notFound("not-found", "no route for " + method + " on this path");
@@ -138,7 +163,7 @@ final class Router {
         return;
       }
     }
-    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
   }
 
   /**

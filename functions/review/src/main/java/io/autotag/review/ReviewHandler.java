@@ -51,6 +51,7 @@ public final class ReviewHandler implements RequestStreamHandler {
     try {
       output.write(wiring.events().write(wiring.router().dispatch(request)));
     } finally {
+      wiring.metrics().flush();
       MDC.remove("requestId");
     }
   }

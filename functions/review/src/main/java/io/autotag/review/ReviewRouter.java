@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.secrets.SecretException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,11 @@ final class ReviewRouter {
   static final String BASE = "/review";
   static final String API = BASE + "/api/";
   static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Set<String> API_ROUTES =
+      Set.of("me", "claim", "verdict", "release", "extend", "stats", "labels");
+  // Verdict answers that say what became of the verdict (others are the request's own faults).
+  private static final Set<String> VERDICT_RESULTS =
+      Set.of("gone", "stale", "already-reviewed", "not-saved");
   private static final Logger log = LoggerFactory.getLogger(ReviewRouter.class);
 
   private final ReviewConfig config;
@@ -62,6 +68,7 @@ final class ReviewRouter {
   private final ObjectMapper json;
   private final ObjectMapper strict;
   private final Clock clock;
+  private final Metrics metrics;
 
   ReviewRouter(
       ReviewConfig config,
@@ -72,7 +79,9 @@ final class ReviewRouter {
       FeedbackStore feedback,
       StaticPage page,
       ObjectMapper json,
-      Clock clock) {
+      Clock clock,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.reviewers = reviewers;
     this.claims = claims;
@@ -102,14 +111,43 @@ final class ReviewRouter {
             .withHeader("x-content-type-options", "nosniff")
             .withHeader("referrer-policy", "no-referrer")
             .withHeader("x-frame-options", "DENY");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    metrics.request(routeName(request.path()), response.status(), millis);
     log.atInfo()
         .addKeyValue("requestId", request.requestId())
         .addKeyValue("method", request.method())
         .addKeyValue("path", request.path())
         .addKeyValue("status", response.status())
-        .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+        .addKeyValue("ms", millis)
         .log("request");
     return response;
+  }
+
+  /** The route a path matched, as a pattern: never the caller's own path (metric dimension). */
+  static String routeName(String path) {
+    if (path.equals(BASE) || path.equals(BASE + "/") || path.equals(BASE + "/config.json")) {
+      return path;
+    }
+    if (path.startsWith(API)) {
+      String route = path.substring(API.length());
+      return API_ROUTES.contains(route) ? API + route : "unmatched";
+    }
+    return path.startsWith(BASE + "/") ? BASE + "/{file}" : "unmatched";
+  }
+
+  /** Submits a verdict and counts what became of it ({@code Verdicts} by result). */
+  private Verdicts.Result verdict(Reviewer reviewer, String token, Verdicts.Decision decision)
+      throws SecretException {
+    try {
+      Verdicts.Result result = verdicts.submit(reviewer, token, decision);
+      metrics.verdict(decision.none() ? "none" : "labelled");
+      return result;
+    } catch (ReviewException e) {
+      if (VERDICT_RESULTS.contains(e.code())) {
+        metrics.verdict(e.code());
+      }
+      throw e;
+    }
   }
 
   private ReviewResponse route(ReviewRequest request) throws SecretException {
@@ -163,8 +201,7 @@ final class ReviewRouter {
                 strings(body, "labels"),
                 body.path("none").asBoolean(false),
                 optionalText(body, "note").orElse(null));
-        return json(
-            200, json.valueToTree(verdicts.submit(reviewer, text(body, "token"), decision)));
+        return json(200, json.valueToTree(verdict(reviewer, text(body, "token"), decision)));
       }
       case "release" -> {
         JsonNode body = body(request);

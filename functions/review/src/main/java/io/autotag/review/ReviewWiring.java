@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.review.Feedback;
 import io.autotag.shared.review.ReviewMessage;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the review function once per process from its environment: AWS clients, the reviewer
@@ -41,12 +44,19 @@ public final class ReviewWiring implements AutoCloseable {
   private final ReviewEvents events;
   private final ReviewRouter router;
   private final ExecutorService workers;
+  private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final SnapStartPriming priming;
 
   private ReviewWiring(
-      ReviewConfig config, AwsClients aws, Secret tokenKey, Secret reviewerKeys, Clock clock) {
+      ReviewConfig config,
+      AwsClients aws,
+      Secret tokenKey,
+      Secret reviewerKeys,
+      Clock clock,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     this.events = new ReviewEvents(json);
@@ -92,7 +102,8 @@ public final class ReviewWiring implements AutoCloseable {
             feedback,
             new StaticPage(imageOrigins(config), connectOrigins(config)),
             json,
-            clock);
+            clock,
+            metrics);
     this.priming =
         config.priming()
             ? SnapStartPriming.register(
@@ -114,8 +125,18 @@ public final class ReviewWiring implements AutoCloseable {
   /** Wiring with explicit AWS clients and clock, for tests. */
   static ReviewWiring create(
       Map<String, String> env, Function<AwsSettings, AwsClients> awsFactory, Clock clock) {
+    return create(env, awsFactory, clock, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static ReviewWiring create(
+      Map<String, String> env,
+      Function<AwsSettings, AwsClients> awsFactory,
+      Clock clock,
+      ISink metricsSink) {
     Settings settings = Settings.of(env);
     ReviewConfig config = ReviewConfig.from(settings);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
     try {
@@ -144,7 +165,7 @@ public final class ReviewWiring implements AutoCloseable {
         }
       }
       settings.check();
-      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock);
+      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock, metrics);
     } catch (RuntimeException e) {
       aws.close();
       throw e;
@@ -192,10 +213,16 @@ public final class ReviewWiring implements AutoCloseable {
     return router;
   }
 
+  Metrics metrics() {
+    return metrics;
+  }
+
   /**
    * The review function's own priming paths, which read nothing, write nothing and need no secret:
    * the JSON of review messages and feedback, the page, its configuration, and an API call without
-   * credentials, which stops at the 401. Returns the statuses, for tests.
+   * credentials, which stops at the 401; then a sample of the metrics, serialised into nothing (the
+   * priming requests are not counted, and no metric is emitted before the snapshot). Returns the
+   * statuses, for tests.
    */
   List<Integer> primingRequests() {
     try {
@@ -206,10 +233,13 @@ public final class ReviewWiring implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return List.of(
-        router.dispatch(primingRequest("GET", "/review")).status(),
-        router.dispatch(primingRequest("GET", "/review/config.json")).status(),
-        router.dispatch(primingRequest("POST", "/review/api/claim")).status());
+    List<Integer> statuses =
+        List.of(
+            router.dispatch(primingRequest("GET", "/review")).status(),
+            router.dispatch(primingRequest("GET", "/review/config.json")).status(),
+            router.dispatch(primingRequest("POST", "/review/api/claim")).status());
+    metrics.primeAndDiscard();
+    return statuses;
   }
 
   private static ReviewRequest primingRequest(String method, String path) {

@@ -19,6 +19,7 @@ import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.secrets.KeyHashes;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.tagging.TagSchema;
+import io.autotag.shared.testing.CapturedMetrics;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
@@ -86,6 +87,9 @@ class ReviewIT {
   Client alice;
   Client bob;
 
+  /** The function's EMF metrics (AUTOTAG_METRICS=emf), each line checked against the spec. */
+  CapturedMetrics metrics;
+
   /** When above zero, that many tag writes by the review function fail with a 500. */
   final AtomicInteger failTagWrites = new AtomicInteger();
 
@@ -132,12 +136,16 @@ class ReviewIT {
             }
           }
         };
-    List<String> settings = new ArrayList<>(List.of("AUTOTAG_FEEDBACK_PREFIX", feedbackPrefix()));
+    List<String> settings =
+        new ArrayList<>(
+            List.of("AUTOTAG_FEEDBACK_PREFIX", feedbackPrefix(), "AUTOTAG_METRICS", "emf"));
+    metrics = new CapturedMetrics();
     settings.addAll(List.of(overrides));
     wiring =
         TestReview.wiring(
             TestReview.env(aws.env(), queue, settings.toArray(String[]::new)),
             Clock.systemUTC(),
+            metrics,
             failingTagWrite);
     handler = new ReviewHandler(wiring);
     alice = new Client(handler, TestReview.ALICE_KEY);
@@ -251,6 +259,12 @@ class ReviewIT {
     assertThat(verdict.json().path("feedbackKey").asText())
         .isEqualTo(record.objectKey(feedbackPrefix()));
     assertThat(inFlight() + visible()).isZero();
+    assertThat(metrics.sum("Verdicts", Map.of("Result", "labelled"))).isEqualTo(1);
+    assertThat(
+            metrics.sum("Requests", Map.of("Route", "/review/api/verdict", "StatusClass", "2xx")))
+        .isEqualTo(1);
+    assertThat(metrics.sum("Requests", Map.of("Route", "/review/api/claim"))).isEqualTo(1);
+    assertThat(String.join("\n", metrics.lines())).doesNotContain("judged.jpg", "alice", "dog");
   }
 
   @Test
@@ -335,6 +349,11 @@ class ReviewIT {
         .isEqualTo(200);
     assertThat(tags(ref)).containsEntry("autotag:status", "reviewed");
     assertThat(inFlight() + visible()).isZero();
+    assertThat(metrics.sum("Verdicts", Map.of("Result", "not-saved"))).isEqualTo(1);
+    assertThat(metrics.sum("Verdicts", Map.of("Result", "labelled"))).isEqualTo(1);
+    assertThat(
+            metrics.sum("Requests", Map.of("Route", "/review/api/verdict", "StatusClass", "5xx")))
+        .isEqualTo(1);
   }
 
   @Test

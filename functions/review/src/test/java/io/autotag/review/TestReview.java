@@ -23,6 +23,8 @@ import java.util.stream.StreamSupport;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /** Shared pieces for the review tests: environment, wiring, events, responses. */
 final class TestReview {
@@ -53,13 +55,19 @@ final class TestReview {
   }
 
   static ReviewWiring wiring(Map<String, String> env, Clock clock, ExecutionInterceptor... hooks) {
+    return wiring(env, clock, new ConsoleSink(), hooks);
+  }
+
+  /** The same with the metrics, when on, written to {@code metrics}. */
+  static ReviewWiring wiring(
+      Map<String, String> env, Clock clock, ISink metrics, ExecutionInterceptor... hooks) {
     Function<AwsSettings, AwsClients> aws =
         settings ->
             AwsClients.create(
                 settings,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                 List.of(hooks));
-    return ReviewWiring.create(env, aws, clock);
+    return ReviewWiring.create(env, aws, clock, metrics);
   }
 
   /** A payload 2.0 event as the HTTP API sends it. */

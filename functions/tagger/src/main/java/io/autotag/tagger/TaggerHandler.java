@@ -72,6 +72,7 @@ public final class TaggerHandler implements RequestStreamHandler {
       }
       wiring.json().writeValue(output, response);
     } finally {
+      wiring.metrics().flush();
       MDC.clear();
     }
   }

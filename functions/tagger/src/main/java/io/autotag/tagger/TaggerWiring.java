@@ -6,6 +6,7 @@ import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.pipeline.S3Objects;
 import io.autotag.shared.pipeline.TaggingPipeline;
 import io.autotag.shared.priming.SnapStartPriming;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
+import software.amazon.cloudwatchlogs.emf.sinks.ISink;
 
 /**
  * Builds the tagger once per process from its environment: AWS clients, the configured classifier,
@@ -35,12 +38,19 @@ public final class TaggerWiring implements AutoCloseable {
   private final Classifier classifier;
   private final ObjectMapper json;
   private final TaggingPipeline pipeline;
+  private final Metrics metrics;
   // The CRaC runtime holds resources weakly: this field keeps the hook alive.
   private final SnapStartPriming priming;
 
   private TaggerWiring(
-      TaggerConfig config, AwsClients aws, Classifier classifier, ObjectMapper json, Clock clock) {
+      TaggerConfig config,
+      AwsClients aws,
+      Classifier classifier,
+      ObjectMapper json,
+      Clock clock,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.aws = aws;
     this.classifier = classifier;
     this.json = json;
@@ -51,7 +61,8 @@ public final class TaggerWiring implements AutoCloseable {
             config.schema(),
             new SqsReviewQueue(aws.sqs(), config.reviewQueueUrl(), json),
             config.pipeline(),
-            clock);
+            clock,
+            metrics);
     this.priming =
         config.priming()
             ? SnapStartPriming.register(
@@ -61,7 +72,8 @@ public final class TaggerWiring implements AutoCloseable {
 
   /**
    * The tagger's own priming paths, which write nothing: parsing an S3 notification (a key with an
-   * escaped plus and a UTF-8 letter) and serialising a review message.
+   * escaped plus and a UTF-8 letter), serialising a review message, and a sample of the metrics
+   * serialised into nothing (no metric is emitted before the snapshot).
    */
   private void primeEventPaths() {
     try {
@@ -70,6 +82,7 @@ public final class TaggerWiring implements AutoCloseable {
       throw new IllegalStateException("the priming event is invalid", e);
     }
     SnapStartPriming.sampleReviewMessage(json);
+    metrics.primeAndDiscard();
   }
 
   /** The production wiring: default credentials chain, built-in providers, the system clock. */
@@ -89,19 +102,42 @@ public final class TaggerWiring implements AutoCloseable {
     return create(env, providers, awsFactory, Clock.systemUTC());
   }
 
+  /**
+   * The same with the metrics, when they are on, written to {@code metricsSink} instead of stdout
+   * (the local stack counts outcomes from them).
+   */
+  public static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      ISink metricsSink) {
+    return create(env, providers, awsFactory, Clock.systemUTC(), metricsSink);
+  }
+
   /** The same with a clock of the test's choosing. */
   static TaggerWiring create(
       Map<String, String> env,
       ProviderRegistry providers,
       Function<AwsSettings, AwsClients> awsFactory,
       Clock clock) {
+    return create(env, providers, awsFactory, clock, new ConsoleSink());
+  }
+
+  /** The same with the metrics written to {@code metricsSink} when they are on. */
+  static TaggerWiring create(
+      Map<String, String> env,
+      ProviderRegistry providers,
+      Function<AwsSettings, AwsClients> awsFactory,
+      Clock clock,
+      ISink metricsSink) {
     Settings settings = Settings.of(env);
     TaggerConfig config = TaggerConfig.from(settings);
+    Metrics metrics = Metrics.from(settings, metricsSink);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
-    Classifier classifier = providers.create(settings, aws);
+    Classifier classifier = providers.measuredBy(metrics).create(settings, aws);
     settings.check();
-    return new TaggerWiring(config, aws, classifier, jsonMapper(), clock);
+    return new TaggerWiring(config, aws, classifier, jsonMapper(), clock, metrics);
   }
 
   static ObjectMapper jsonMapper() {
@@ -119,6 +155,10 @@ public final class TaggerWiring implements AutoCloseable {
 
   ObjectMapper json() {
     return json;
+  }
+
+  Metrics metrics() {
+    return metrics;
   }
 
   SnapStartPriming priming() {

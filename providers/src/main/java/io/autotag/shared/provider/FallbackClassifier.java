@@ -7,6 +7,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.ProviderCapabilities;
+import io.autotag.shared.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,9 @@ public final class FallbackClassifier implements Classifier {
   private final List<Classifier> chain;
   private final String name;
   private final ProviderCapabilities capabilities;
+  private final Metrics metrics;
 
-  private FallbackClassifier(List<Classifier> chain) {
+  private FallbackClassifier(List<Classifier> chain, Metrics metrics) {
     if (chain.size() < 2) {
       throw new IllegalArgumentException("a fallback chain needs at least two providers");
     }
@@ -41,10 +43,16 @@ public final class FallbackClassifier implements Classifier {
     // "+" rather than ",": the name goes into S3 tag values, which allow no commas.
     this.name = chain.stream().map(Classifier::name).collect(Collectors.joining("+"));
     this.capabilities = common(this.chain);
+    this.metrics = metrics;
   }
 
   public static FallbackClassifier of(List<Classifier> chain) {
-    return new FallbackClassifier(chain);
+    return new FallbackClassifier(chain, Metrics.off());
+  }
+
+  /** A chain that counts each provider it passes over ({@code Fallbacks} by provider). */
+  public static FallbackClassifier of(List<Classifier> chain, Metrics metrics) {
+    return new FallbackClassifier(chain, metrics);
   }
 
   public List<Classifier> chain() {
@@ -76,7 +84,8 @@ public final class FallbackClassifier implements Classifier {
   @Override
   public Classification classify(ImageInput image) throws ClassificationException {
     List<ClassificationException> failures = new ArrayList<>();
-    for (Classifier provider : chain) {
+    for (int i = 0; i < chain.size(); i++) {
+      Classifier provider = chain.get(i);
       try {
         Classification answer = provider.classify(image);
         return answer.withProvider(provider.name());
@@ -84,6 +93,9 @@ public final class FallbackClassifier implements Classifier {
         failures.add(e);
         if (!fallsThrough(e.reason())) {
           throw e;
+        }
+        if (i < chain.size() - 1) {
+          metrics.fallback(provider.name());
         }
         log.atWarn()
             .addKeyValue("provider", provider.name())

@@ -3,6 +3,7 @@ package io.autotag.shared.provider;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.provider.einstein.EinsteinFactory;
 import io.autotag.shared.provider.onnx.OnnxClassifierFactory;
 import io.autotag.shared.provider.rekognition.RekognitionFactory;
@@ -24,9 +25,11 @@ public final class ProviderRegistry {
   public static final String DEFAULT_PROVIDER = "onnx";
 
   private final Map<String, ClassifierFactory> factories;
+  private final Metrics metrics;
 
-  private ProviderRegistry(Map<String, ClassifierFactory> factories) {
+  private ProviderRegistry(Map<String, ClassifierFactory> factories, Metrics metrics) {
     this.factories = Map.copyOf(factories);
+    this.metrics = metrics;
   }
 
   /** The providers that ship with autotag. */
@@ -42,14 +45,22 @@ public final class ProviderRegistry {
   public static ProviderRegistry of(List<ClassifierFactory> factories) {
     Map<String, ClassifierFactory> byName = new LinkedHashMap<>();
     factories.forEach(factory -> byName.put(factory.name(), factory));
-    return new ProviderRegistry(byName);
+    return new ProviderRegistry(byName, Metrics.off());
+  }
+
+  /**
+   * The same registry, whose classifiers count and time every provider call and every fallback into
+   * {@code metrics} (nothing changes when they are off).
+   */
+  public ProviderRegistry measuredBy(Metrics metrics) {
+    return new ProviderRegistry(factories, metrics);
   }
 
   /** A registry with one more factory. */
   public ProviderRegistry with(ClassifierFactory factory) {
     Map<String, ClassifierFactory> byName = new LinkedHashMap<>(factories);
     byName.put(factory.name(), factory);
-    return new ProviderRegistry(byName);
+    return new ProviderRegistry(byName, metrics);
   }
 
   /** A registry in which {@code classifier}'s name builds that instance (tests add fakes so). */
@@ -78,7 +89,7 @@ public final class ProviderRegistry {
       if (chain.size() == 1) {
         return chain.getFirst();
       }
-      return FallbackClassifier.of(chain);
+      return FallbackClassifier.of(chain, metrics);
     }
     return create(names, settings, aws);
   }
@@ -90,6 +101,9 @@ public final class ProviderRegistry {
           PROVIDER_VARIABLE + " names an unknown provider; known: " + factories.keySet());
       return null;
     }
-    return factory.create(settings, aws);
+    Classifier classifier = factory.create(settings, aws);
+    return classifier == null || !metrics.enabled()
+        ? classifier
+        : new MeasuredClassifier(classifier, metrics);
   }
 }

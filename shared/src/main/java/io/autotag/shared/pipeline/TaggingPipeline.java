@@ -5,7 +5,9 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
+import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
+import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.review.ReviewQueue;
 import io.autotag.shared.tagging.ObjectTag;
@@ -60,7 +62,9 @@ public final class TaggingPipeline implements AutoCloseable {
   private final TagWriter tagWriter;
   private final QueuedReviews queued = new QueuedReviews(QueuedReviews.DEFAULT_CAPACITY);
   private volatile double reviewThreshold;
+  private final Metrics metrics;
 
+  /** A pipeline that records no metrics. */
   public TaggingPipeline(
       ObjectStore objects,
       Classifier classifier,
@@ -68,6 +72,19 @@ public final class TaggingPipeline implements AutoCloseable {
       ReviewQueue reviews,
       PipelineSettings settings,
       Clock clock) {
+    this(objects, classifier, schema, reviews, settings, clock, Metrics.off());
+  }
+
+  /** A pipeline that counts every object's outcome and the review messages it sends. */
+  public TaggingPipeline(
+      ObjectStore objects,
+      Classifier classifier,
+      TagSchema schema,
+      ReviewQueue reviews,
+      PipelineSettings settings,
+      Clock clock,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.objects = objects;
     this.classifier = classifier;
     this.schema = schema;
@@ -194,12 +211,16 @@ public final class TaggingPipeline implements AutoCloseable {
 
   private Decision classify(WorkItem item, List<ObjectTag> existing, ClassifierInputs.Ready ready) {
     Classification classification;
+    long start = System.nanoTime();
     try {
       classification = classifier.classify(ready.input());
     } catch (ClassificationException e) {
+      logClassification(ready.known(), classifier.name(), start, null, e.reason().code());
       return problem(item, existing, ready.known(), e);
     }
     ObjectRef read = ready.known();
+    logClassification(
+        read, classification.provider(), start, classification.top().orElse(null), null);
     double threshold = reviewThreshold;
     boolean confident =
         classification.top().isPresent() && classification.topConfidence() >= threshold;
@@ -314,6 +335,7 @@ public final class TaggingPipeline implements AutoCloseable {
         queued.add(identity);
       }
     }
+    metrics.reviewMessages(sending.size() - failed.size());
     return decisions.stream()
         .map(
             decision ->
@@ -360,6 +382,7 @@ public final class TaggingPipeline implements AutoCloseable {
           case Review review -> writeUnlessJudged(review, deadline);
         };
     logResult(result);
+    metrics.object(outcomeName(result.outcome()), reason(result));
     return result;
   }
 
@@ -414,6 +437,10 @@ public final class TaggingPipeline implements AutoCloseable {
     return ObjectResult.retry(write.item(), write.detail(), error);
   }
 
+  /**
+   * One line per object: where it is, its outcome, and its label (classified) or the reason code
+   * (every other outcome). Logs Insights reads the fields (README, "Logs").
+   */
   private static void logResult(ObjectResult result) {
     var event =
         (result.outcome() == Outcome.RETRY ? log.atWarn() : log.atInfo())
@@ -421,9 +448,42 @@ public final class TaggingPipeline implements AutoCloseable {
             .addKeyValue("key", result.ref().key());
     result.ref().versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
-        .addKeyValue("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-        .addKeyValue("detail", result.detail())
+        .addKeyValue("outcome", outcomeName(result.outcome()))
+        .addKeyValue(result.outcome() == Outcome.CLASSIFIED ? "label" : "reason", result.detail())
         .log("object processed");
+  }
+
+  /**
+   * One line per classifier call: the object, the provider that answered (or was asked, on a
+   * failure), the call's milliseconds, and the top label and confidence or the failure's reason.
+   */
+  private static void logClassification(
+      ObjectRef ref, String provider, long startNanos, Label top, String reason) {
+    var event = log.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key());
+    ref.versionId().ifPresent(version -> event.addKeyValue("versionId", version));
+    event
+        .addKeyValue("provider", provider)
+        .addKeyValue("ms", (System.nanoTime() - startNanos) / 1_000_000);
+    if (top != null) {
+      event.addKeyValue("label", top.name()).addKeyValue("confidence", top.confidence());
+    }
+    if (reason != null) {
+      event.addKeyValue("reason", reason);
+    }
+    event.log("classification");
+  }
+
+  /**
+   * The outcome as logs and metrics name it: {@code failed} for a retry (the attempt failed; the
+   * trigger delivers it again, and on its last delivery it is tagged {@code failed}).
+   */
+  static String outcomeName(Outcome outcome) {
+    return outcome == Outcome.RETRY ? "failed" : outcome.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The result's reason code; none for a classified object, whose detail is its label. */
+  private static String reason(ObjectResult result) {
+    return result.outcome() == Outcome.CLASSIFIED ? null : result.detail();
   }
 
   private static String errorName(Throwable e) {

@@ -1,0 +1,113 @@
+package io.autotag.benchmarks;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.autotag.local.LocalLambdaContext;
+import io.autotag.shared.aws.AwsClients;
+import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.tagger.TaggerHandler;
+import io.autotag.tagger.TaggerWiring;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Warm invocations of the tagger with its metrics and logs on against the same with both off, in
+ * one JVM and in pairs: each round invokes one handler then the other (the order alternates), so
+ * both see the same background load, and the ratio of the two medians is reported. Both handlers
+ * are the real tagger (embedded model, S3 through the stub server {@code telemetry-overhead.sh}
+ * starts): "on" records EMF metrics ({@code AUTOTAG_METRICS=emf}) and logs at INFO through the
+ * function's own {@code logback.xml}; "off" has {@code AUTOTAG_METRICS=off} and the root logger
+ * OFF. Both write to stdout, which the script sends to {@code /dev/null}, as Lambda sends it to its
+ * log pipe; the report goes to stderr.
+ *
+ * <p>usage: {@code TelemetryOverhead OBJECT_SIZE [ROUNDS]}
+ */
+public final class TelemetryOverhead {
+
+  private TelemetryOverhead() {}
+
+  public static void main(String[] args) throws Exception {
+    int size = Integer.parseInt(args[0]);
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    byte[] event =
+        """
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1",
+        "eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"photos"},
+        "object":{"key":"warm/photo.jpg","size":%d,"eTag":"0"}}}]}"""
+            .formatted(size)
+            .getBytes(StandardCharsets.UTF_8);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    try (TaggerWiring on = wiring("emf");
+        TaggerWiring off = wiring("off")) {
+      TaggerHandler withTelemetry = TaggerHandler.create(on);
+      TaggerHandler without = TaggerHandler.create(off);
+      long[] onNanos = new long[rounds];
+      long[] offNanos = new long[rounds];
+      for (int i = -20; i < rounds; i++) { // 20 rounds of warm-up
+        long a;
+        long b;
+        if ((i & 1) == 0) {
+          a = invoke(withTelemetry, event, root, Level.INFO);
+          b = invoke(without, event, root, Level.OFF);
+        } else {
+          b = invoke(without, event, root, Level.OFF);
+          a = invoke(withTelemetry, event, root, Level.INFO);
+        }
+        if (i >= 0) {
+          onNanos[i] = a;
+          offNanos[i] = b;
+        }
+      }
+      double onMs = median(onNanos) / 1e6;
+      double offMs = median(offNanos) / 1e6;
+      System.err.printf(
+          Locale.ROOT,
+          "warm invoke, %d pairs: metrics+logs on median %.3f ms, off %.3f ms, ratio %.4fx"
+              + " (%+.3f ms); p90 on %.3f, off %.3f%n",
+          rounds,
+          onMs,
+          offMs,
+          onMs / offMs,
+          onMs - offMs,
+          percentile(onNanos, 0.9) / 1e6,
+          percentile(offNanos, 0.9) / 1e6);
+    }
+  }
+
+  private static TaggerWiring wiring(String metrics) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("AUTOTAG_METRICS", metrics);
+    env.put("AUTOTAG_PRIMING", "false");
+    return TaggerWiring.create(env, ProviderRegistry.builtIn(), AwsClients::create);
+  }
+
+  private static long invoke(TaggerHandler handler, byte[] event, Logger root, Level level)
+      throws Exception {
+    root.setLevel(level);
+    OutputStream out = new ByteArrayOutputStream();
+    long start = System.nanoTime();
+    handler.handleRequest(
+        new ByteArrayInputStream(event),
+        out,
+        new LocalLambdaContext("warm", "autotag-tagger", Duration.ofMinutes(1)));
+    return System.nanoTime() - start;
+  }
+
+  private static double median(long[] values) {
+    return percentile(values, 0.5);
+  }
+
+  private static double percentile(long[] values, double p) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[(int) Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
+  }
+}
