@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3control.S3ControlClient;
 
@@ -179,6 +180,31 @@ final class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    try {
+      return run();
+    } catch (SdkException e) {
+      throw EndpointException.of(e, endpoints()).orElseThrow(() -> e);
+    }
+  }
+
+  /** Where this command talks to, for an error that says it could not. */
+  private String endpoints() {
+    Map<String, String> env = env();
+    AwsSettings aws = AwsSettings.from(Settings.of(env));
+    String s3 =
+        aws.s3Endpoint() != null ? "S3 at " + aws.s3Endpoint() : "S3 in " + aws.region().id();
+    if (jobId == null && Engine.parse(engine) == Engine.IN_PROCESS) {
+      return s3;
+    }
+    return s3
+        + " or S3 Control at "
+        + Optional.ofNullable(s3ControlEndpoint)
+            .map(URI::toString)
+            .or(() -> Optional.ofNullable(env.get("AWS_ENDPOINT_URL_S3_CONTROL")))
+            .orElse("AWS");
+  }
+
+  private int run() throws InterruptedException {
     Engine chosen = Engine.parse(engine);
     if (jobId != null) {
       if (location != null || inventoryManifest != null) {
@@ -202,8 +228,11 @@ final class BackfillCommand implements Callable<Integer> {
   /** The environment the AWS clients are built from, with this command's endpoint options. */
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>(CliAws.withDefaultRegion(parent.env()));
+    // Options win over the environment's AWS_ENDPOINT_URL_S3/_SQS, as the aws CLI's do.
     if (endpoint != null) {
       env.put("AWS_ENDPOINT_URL", endpoint.toString());
+      env.put("AWS_ENDPOINT_URL_S3", endpoint.toString());
+      env.put("AWS_ENDPOINT_URL_SQS", endpoint.toString());
     }
     if (sqsEndpoint != null) {
       env.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
