@@ -1,6 +1,7 @@
 package io.autotag.api;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.autotag.shared.provider.http.MultipartForm;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
