@@ -67,9 +67,10 @@ record ApiConfig(
    * @param provider the provider name, as in {@code AUTOTAG_PROVIDER}
    * @param settings variables that override the function's environment for this provider only, for
    *     example the provider's model or project variable
-   * @param multiLabel forces the Roboflow response shape; empty follows the provider's answer
+   * @param multiLabel forces the Roboflow response shape; {@code null} follows the provider's
+   *     answer
    */
-  record ModelSpec(String provider, Map<String, String> settings, Optional<Boolean> multiLabel) {
+  record ModelSpec(String provider, Map<String, String> settings, Boolean multiLabel) {
     ModelSpec {
       settings = Map.copyOf(settings);
     }
@@ -138,17 +139,15 @@ record ApiConfig(
       }
       JsonNode value = entry.getValue();
       if (value.isTextual() && !value.asText().isBlank()) {
-        models.put(key, new ModelSpec(value.asText().trim(), Map.of(), Optional.empty()));
+        models.put(key, new ModelSpec(value.asText().trim(), Map.of(), null));
       } else if (value.isObject() && value.path("provider").isTextual()) {
         Map<String, String> overrides = new LinkedHashMap<>();
         value
             .path("settings")
             .properties()
             .forEach(e -> overrides.put(e.getKey(), e.getValue().asText()));
-        Optional<Boolean> multiLabel =
-            value.path("multiLabel").isBoolean()
-                ? Optional.of(value.get("multiLabel").asBoolean())
-                : Optional.empty();
+        Boolean multiLabel =
+            value.path("multiLabel").isBoolean() ? value.get("multiLabel").asBoolean() : null;
         models.put(
             key, new ModelSpec(value.get("provider").asText().trim(), overrides, multiLabel));
       } else {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns API Gateway proxy events into {@link ApiRequest}s and {@link ApiResponse}s back into the
@@ -79,8 +78,7 @@ final class ApiEvents {
           .forEach(e -> query.put(e.getKey(), List.of(e.getValue().asText())));
     }
     JsonNode iam = context.path("authorizer").path("iam");
-    Optional<String> caller =
-        iam.hasNonNull("userArn") ? Optional.of(iam.get("userArn").asText()) : Optional.empty();
+    String caller = iam.hasNonNull("userArn") ? iam.get("userArn").asText() : null;
     return new ApiRequest(
         method.toUpperCase(Locale.ROOT),
         path,
@@ -126,10 +124,7 @@ final class ApiEvents {
               query.put(e.getKey(), values);
             });
     JsonNode identity = event.path("requestContext").path("identity");
-    Optional<String> caller =
-        identity.hasNonNull("userArn")
-            ? Optional.of(identity.get("userArn").asText())
-            : Optional.empty();
+    String caller = identity.hasNonNull("userArn") ? identity.get("userArn").asText() : null;
     return new ApiRequest(
         method.toUpperCase(Locale.ROOT),
         path,

@@ -41,21 +41,22 @@ final class ApiKeyAuthenticator {
   /**
    * Returns normally when the request may proceed.
    *
-   * @param bodyKey a key the route found in the request body (Roboflow's {@code api_key})
+   * @param bodyKey a key the route found in the request body (Roboflow's {@code api_key}), or
+   *     {@code null}
    * @throws ApiException 401 when no valid key was presented
    * @throws SecretException when the key hashes cannot be read from their store
    */
-  void authenticate(ApiRequest request, KeySources sources, Optional<String> bodyKey)
-      throws SecretException {
+  void authenticate(ApiRequest request, KeySources sources, String bodyKey) throws SecretException {
     switch (mode) {
       case NONE -> {}
       case IAM -> {
-        if (request.iamCaller().isEmpty()) {
+        if (request.iamCaller() == null) {
           throw ApiException.unauthorized("the request was not signed with IAM credentials");
         }
       }
       case API_KEY -> {
-        Optional<String> key = presentedKey(request, sources).or(() -> bodyKey);
+        Optional<String> key =
+            presentedKey(request, sources).or(() -> Optional.ofNullable(bodyKey));
         if (key.isEmpty() || key.get().isEmpty()) {
           throw ApiException.unauthorized(
               "an API key is required (Authorization: Bearer <key> or x-api-key)");

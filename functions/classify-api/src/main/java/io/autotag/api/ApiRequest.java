@@ -10,7 +10,8 @@ import java.util.Optional;
  * removed), headers with lower-case names, decoded query parameters, the body as bytes (already
  * base64-decoded when the event said so), and ids for logs and error bodies.
  *
- * @param iamCaller the caller's ARN when API Gateway authenticated the request with IAM
+ * @param iamCaller the caller's ARN when API Gateway authenticated the request with IAM, else
+ *     {@code null}
  */
 record ApiRequest(
     String method,
@@ -20,7 +21,7 @@ record ApiRequest(
     byte[] body,
     String requestId,
     PayloadVersion version,
-    Optional<String> iamCaller) {
+    String iamCaller) {
 
   ApiRequest {
     headers = Map.copyOf(headers);

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.cloudwatchlogs.emf.sinks.ConsoleSink;
@@ -119,7 +118,7 @@ public final class ApiWiring implements AutoCloseable {
   private static ApiRequest primingRequest(
       String method, String path, Map<String, String> headers, byte[] body) {
     return new ApiRequest(
-        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, Optional.empty());
+        method, path, headers, Map.of(), body, "priming", PayloadVersion.V2, null);
   }
 
   /** The production wiring: default credentials chain and the built-in providers. */

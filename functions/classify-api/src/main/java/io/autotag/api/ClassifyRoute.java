@@ -10,7 +10,6 @@ import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.net.FetchException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code POST /classify}: autotag's own route. The image comes as JSON ({@code {"image": {"type":
@@ -33,8 +32,8 @@ final class ClassifyRoute {
     this.config = config;
   }
 
-  private record Options(
-      Optional<Double> threshold, Optional<Integer> topK, Optional<Boolean> multiLabel) {}
+  /** What the request asked; {@code null} where it did not say (the defaults apply). */
+  private record Options(Double threshold, Integer topK, Boolean multiLabel) {}
 
   ApiResponse handle(ApiRequest request) throws ClassificationException, FetchException {
     long start = System.nanoTime();
@@ -52,9 +51,9 @@ final class ClassifyRoute {
       JsonNode body = Params.jsonObject(json, request.body());
       options =
           new Options(
-              Params.fraction(body, "threshold"),
-              Params.count(body, "topK", 1000),
-              Params.flag(body, "multiLabel"));
+              Params.fraction(body, "threshold").orElse(null),
+              Params.count(body, "topK", 1000).orElse(null),
+              Params.flag(body, "multiLabel").orElse(null));
       if (!body.has("image")) {
         throw ApiException.badRequest("invalid-request", "image is required");
       }
@@ -63,11 +62,9 @@ final class ClassifyRoute {
       MultipartForm form = Forms.multipart(request);
       options =
           new Options(
-              Params.fraction(
-                  form.text("threshold").or(() -> query(request, "threshold")), "threshold"),
-              Params.count(form.text("topK").or(() -> query(request, "topK")), "topK", 1000),
-              Params.flag(
-                  form.text("multiLabel").or(() -> query(request, "multiLabel")), "multiLabel"));
+              Params.fraction(field(form, request, "threshold"), "threshold").orElse(null),
+              Params.count(field(form, request, "topK"), "topK", 1000).orElse(null),
+              Params.flag(field(form, request, "multiLabel"), "multiLabel").orElse(null));
       MultipartForm.Part file =
           form.part("file")
               .orElseThrow(
@@ -84,24 +81,31 @@ final class ClassifyRoute {
     return ApiResponse.json(200, render(request, input, result, options, start));
   }
 
-  private static Optional<String> query(ApiRequest request, String name) {
-    return request.queryParameter(name);
+  /** A query parameter's value, or {@code null}. */
+  private static String query(ApiRequest request, String name) {
+    return request.queryParameter(name).orElse(null);
+  }
+
+  /** A form field's value, else the query parameter's, else {@code null}. */
+  private static String field(MultipartForm form, ApiRequest request, String name) {
+    return form.text(name).orElseGet(() -> query(request, name));
   }
 
   private static Options queryOptions(ApiRequest request) {
     return new Options(
-        Params.fraction(query(request, "threshold"), "threshold"),
-        Params.count(query(request, "topK"), "topK", 1000),
-        Params.flag(query(request, "multiLabel"), "multiLabel"));
+        Params.fraction(query(request, "threshold"), "threshold").orElse(null),
+        Params.count(query(request, "topK"), "topK", 1000).orElse(null),
+        Params.flag(query(request, "multiLabel"), "multiLabel").orElse(null));
   }
 
   private byte[] render(
       ApiRequest request, ImageInput input, Classification result, Options options, long start) {
-    boolean multiLabel = options.multiLabel().orElse(result.multiLabel());
-    double threshold = options.threshold().orElse(config.threshold());
+    boolean multiLabel = options.multiLabel() != null ? options.multiLabel() : result.multiLabel();
+    double threshold = options.threshold() != null ? options.threshold() : config.threshold();
     List<Label> labels = result.labelsAtLeast(threshold);
     // A multi-label answer lists every label over the threshold unless a topK was asked for.
-    int topK = options.topK().orElse(multiLabel ? Integer.MAX_VALUE : config.topK());
+    int topK =
+        options.topK() != null ? options.topK() : multiLabel ? Integer.MAX_VALUE : config.topK();
     labels = labels.subList(0, Math.min(topK, labels.size()));
 
     ObjectNode body = json.createObjectNode();

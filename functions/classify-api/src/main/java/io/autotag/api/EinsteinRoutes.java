@@ -10,7 +10,6 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.net.FetchException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Einstein Vision-compatible {@code POST /v2/vision/predict}, so clients of the retired service
@@ -34,25 +33,25 @@ final class EinsteinRoutes {
     this.json = json;
   }
 
-  /** The form fields, from either encoding. */
+  /** The form fields, from either encoding; {@code null} where the request left one out. */
   private record Fields(
-      Optional<String> modelId,
-      Optional<String> sampleLocation,
-      Optional<byte[]> sampleContent,
-      Optional<String> sampleBase64Content,
-      Optional<String> numResults,
-      Optional<String> sampleId) {}
+      String modelId,
+      String sampleLocation,
+      byte[] sampleContent,
+      String sampleBase64Content,
+      String numResults,
+      String sampleId) {}
 
   ApiResponse predict(ApiRequest request) throws ClassificationException, FetchException {
     Fields fields = fields(request);
-    String modelId =
-        fields
-            .modelId()
-            .orElseThrow(() -> ApiException.badRequest("invalid-request", "modelId is required"));
+    String modelId = fields.modelId();
+    if (modelId == null) {
+      throw ApiException.badRequest("invalid-request", "modelId is required");
+    }
     int given =
-        (fields.sampleLocation().isPresent() ? 1 : 0)
-            + (fields.sampleContent().isPresent() ? 1 : 0)
-            + (fields.sampleBase64Content().isPresent() ? 1 : 0);
+        (fields.sampleLocation() != null ? 1 : 0)
+            + (fields.sampleContent() != null ? 1 : 0)
+            + (fields.sampleBase64Content() != null ? 1 : 0);
     if (given != 1) {
       throw ApiException.badRequest(
           "invalid-request",
@@ -68,12 +67,12 @@ final class EinsteinRoutes {
                         "model-not-found",
                         "the model ID can't be found: it is unknown or still training"));
     ImageInput input;
-    if (fields.sampleContent().isPresent()) {
-      input = images.fromBytes(fields.sampleContent().get());
-    } else if (fields.sampleBase64Content().isPresent()) {
-      input = images.fromBase64(fields.sampleBase64Content().get());
+    if (fields.sampleContent() != null) {
+      input = images.fromBytes(fields.sampleContent());
+    } else if (fields.sampleBase64Content() != null) {
+      input = images.fromBase64(fields.sampleBase64Content());
     } else {
-      input = images.fromUrl(fields.sampleLocation().get());
+      input = images.fromUrl(fields.sampleLocation());
     }
     Classification result = target.classifier().classify(input);
 
@@ -84,7 +83,9 @@ final class EinsteinRoutes {
       p.put("label", label.name());
       p.put("probability", label.confidence());
     }
-    fields.sampleId().ifPresent(id -> out.put("sampleId", id));
+    if (fields.sampleId() != null) {
+      out.put("sampleId", fields.sampleId());
+    }
     out.put("object", "predictresponse");
     return ApiResponse.json(200, Forms.jsonBytes(out));
   }
@@ -93,34 +94,40 @@ final class EinsteinRoutes {
     String mediaType = request.mediaType().orElse("");
     if (mediaType.equals("multipart/form-data")) {
       MultipartForm form = Forms.multipart(request);
-      Optional<byte[]> content =
-          form.part("sampleContent").map(MultipartForm.Part::content).filter(b -> b.length > 0);
+      byte[] content =
+          form.part("sampleContent")
+              .map(MultipartForm.Part::content)
+              .filter(b -> b.length > 0)
+              .orElse(null);
       return new Fields(
-          form.text("modelId"),
-          form.text("sampleLocation"),
+          form.text("modelId").orElse(null),
+          form.text("sampleLocation").orElse(null),
           content,
-          form.text("sampleBase64Content"),
-          form.text("numResults"),
-          form.text("sampleId"));
+          form.text("sampleBase64Content").orElse(null),
+          form.text("numResults").orElse(null),
+          form.text("sampleId").orElse(null));
     }
     if (mediaType.equals("application/x-www-form-urlencoded")) {
       Map<String, List<String>> form = Forms.urlEncoded(request);
       return new Fields(
           first(form, "modelId"),
           first(form, "sampleLocation"),
-          Optional.empty(),
+          null,
           // A client that did not percent-encode the base64 sent '+' that decoded to spaces.
-          first(form, "sampleBase64Content").map(b64 -> b64.replace(' ', '+')),
+          first(form, "sampleBase64Content") == null
+              ? null
+              : first(form, "sampleBase64Content").replace(' ', '+'),
           first(form, "numResults"),
           first(form, "sampleId"));
     }
     throw ApiException.unsupportedMediaType("send the prediction request as multipart/form-data");
   }
 
-  private static Optional<String> first(Map<String, List<String>> form, String name) {
+  /** The field's first value, trimmed; {@code null} when absent or blank. */
+  private static String first(Map<String, List<String>> form, String name) {
     List<String> values = form.get(name);
     return values == null || values.isEmpty() || values.getFirst().isBlank()
-        ? Optional.empty()
-        : Optional.of(values.getFirst().trim());
+        ? null
+        : values.getFirst().trim();
   }
 }

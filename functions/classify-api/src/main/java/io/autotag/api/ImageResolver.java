@@ -170,7 +170,7 @@ final class ImageResolver {
     if (target.capabilities().acceptsS3Reference()) {
       return ImageInput.S3Object.of(ObjectRef.of(bucket, key));
     }
-    return sniffed(s3.read(bucket, key, Optional.empty(), fetcher.policy().maxBytes()));
+    return sniffed(s3.read(bucket, key, null, fetcher.policy().maxBytes()));
   }
 
   private static ImageInput sniffed(byte[] data) {

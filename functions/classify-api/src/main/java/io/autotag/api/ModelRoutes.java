@@ -20,8 +20,17 @@ import java.util.Set;
  */
 final class ModelRoutes {
 
-  /** A classifier and, for Roboflow routes, the response shape to use. */
-  record Target(Classifier classifier, Optional<Boolean> multiLabel) {}
+  /**
+   * A classifier and, for Roboflow routes, the response shape to use ({@code multiLabel} {@code
+   * null}: the provider's answer decides).
+   */
+  record Target(Classifier classifier, Boolean multiLabel) {
+
+    /** The response shape for an answer whose provider says {@code answerIsMultiLabel}. */
+    boolean multiLabel(boolean answerIsMultiLabel) {
+      return multiLabel != null ? multiLabel : answerIsMultiLabel;
+    }
+  }
 
   private final Target defaultTarget;
   private final Map<String, Target> byKey;
@@ -72,15 +81,14 @@ final class ModelRoutes {
         .forEach(
             (key, spec) -> {
               ApiConfig.ModelSpec shape =
-                  new ApiConfig.ModelSpec(spec.provider(), spec.settings(), Optional.empty());
+                  new ApiConfig.ModelSpec(spec.provider(), spec.settings(), null);
               Classifier classifier =
                   built.computeIfAbsent(shape, s -> create(key, s, env, settings, providers, aws));
               if (classifier != null) {
                 byKey.put(key, new Target(classifier, spec.multiLabel()));
               }
             });
-    return new ModelRoutes(
-        new Target(defaultClassifier, Optional.empty()), byKey, config.strictModels());
+    return new ModelRoutes(new Target(defaultClassifier, null), byKey, config.strictModels());
   }
 
   private static Classifier create(

@@ -23,9 +23,10 @@ import java.util.Optional;
  */
 final class MultipartForm {
 
-  /** One form field or file. */
-  record Part(
-      String name, Optional<String> filename, Optional<String> contentType, byte[] content) {
+  /**
+   * One form field or file; {@code filename} and {@code contentType} are {@code null} if absent.
+   */
+  record Part(String name, String filename, String contentType, byte[] content) {
 
     String text() {
       return new String(content, StandardCharsets.UTF_8);
@@ -124,8 +125,8 @@ final class MultipartForm {
             .orElseThrow(() -> new MalformedMultipartException("a multipart part has no name"));
     return new Part(
         name,
-        HeaderParameters.find(disposition, "filename"),
-        Optional.ofNullable(headers.get("content-type")).map(String::trim),
+        HeaderParameters.find(disposition, "filename").orElse(null),
+        headers.get("content-type") == null ? null : headers.get("content-type").trim(),
         content);
   }
 

@@ -57,12 +57,12 @@ final class Params {
     return Optional.of(checkFraction(name, value.asDouble()));
   }
 
-  static Optional<Double> fraction(Optional<String> text, String name) {
-    if (text.isEmpty() || text.get().isBlank()) {
+  static Optional<Double> fraction(String text, String name) {
+    if (text == null || text.isBlank()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(checkFraction(name, Double.parseDouble(text.get().trim())));
+      return Optional.of(checkFraction(name, Double.parseDouble(text.trim())));
     } catch (NumberFormatException e) {
       throw invalid(name, "a number between 0 and 1");
     }
@@ -72,12 +72,12 @@ final class Params {
    * A confidence threshold as Roboflow clients send it: 0..1, or a percentage 1..100 as in the
    * hosted API's {@code confidence=40}.
    */
-  static Optional<Double> confidence(Optional<String> text, String name) {
-    if (text.isEmpty() || text.get().isBlank()) {
+  static Optional<Double> confidence(String text, String name) {
+    if (text == null || text.isBlank()) {
       return Optional.empty();
     }
     try {
-      double value = Double.parseDouble(text.get().trim());
+      double value = Double.parseDouble(text.trim());
       return Optional.of(checkFraction(name, value > 1 && value <= 100 ? value / 100 : value));
     } catch (NumberFormatException e) {
       throw invalid(name, "a number between 0 and 1");
@@ -92,7 +92,7 @@ final class Params {
     if (!value.isNumber()) {
       throw invalid(name, "a number between 0 and 1");
     }
-    return confidence(Optional.of(value.asText()), name);
+    return confidence(value.asText(), name);
   }
 
   static Optional<Integer> count(JsonNode node, String name, int max) {
@@ -106,12 +106,12 @@ final class Params {
     return Optional.of(checkCount(name, value.asInt(), max));
   }
 
-  static Optional<Integer> count(Optional<String> text, String name, int max) {
-    if (text.isEmpty() || text.get().isBlank()) {
+  static Optional<Integer> count(String text, String name, int max) {
+    if (text == null || text.isBlank()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(checkCount(name, Integer.parseInt(text.get().trim()), max));
+      return Optional.of(checkCount(name, Integer.parseInt(text.trim()), max));
     } catch (NumberFormatException e) {
       throw invalid(name, "a whole number between 1 and " + max);
     }
@@ -128,11 +128,11 @@ final class Params {
     return Optional.of(value.asBoolean());
   }
 
-  static Optional<Boolean> flag(Optional<String> text, String name) {
-    if (text.isEmpty() || text.get().isBlank()) {
+  static Optional<Boolean> flag(String text, String name) {
+    if (text == null || text.isBlank()) {
       return Optional.empty();
     }
-    return switch (text.get().trim().toLowerCase(Locale.ROOT)) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes" -> Optional.of(true);
       case "false", "0", "no" -> Optional.of(false);
       default -> throw invalid(name, "true or false");

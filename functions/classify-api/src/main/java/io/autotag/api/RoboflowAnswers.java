@@ -11,7 +11,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Writes a classification in Roboflow's response shapes exactly as Roboflow's Inference server does
@@ -70,7 +69,7 @@ final class RoboflowAnswers {
   ObjectNode render(
       Classification result,
       boolean multiLabel,
-      Optional<ImageSize> size,
+      ImageSize size,
       RoboflowValidation.Confidence confidence,
       String inferenceId,
       double seconds) {
@@ -81,8 +80,8 @@ final class RoboflowAnswers {
     out.put("time", seconds);
     // Roboflow always reports the size; 0 x 0 only where no reader knows the format's header.
     out.putObject("image")
-        .put("width", size.map(ImageSize::width).orElse(0))
-        .put("height", size.map(ImageSize::height).orElse(0));
+        .put("width", size == null ? 0 : size.width())
+        .put("height", size == null ? 0 : size.height());
     if (multiLabel) {
       ObjectNode predictions = out.putObject("predictions");
       ArrayNode predicted = json.createArrayNode();

@@ -82,8 +82,7 @@ final class RoboflowRoutes {
       throws ClassificationException, FetchException {
     long start = System.nanoTime();
     RoboflowValidation check = new RoboflowValidation();
-    Optional<RoboflowValidation.Confidence> asked =
-        check.confidenceQuery(request.queryParameter("confidence"), "confidence");
+    Optional<RoboflowValidation.Confidence> asked = check.confidenceQuery(request, "confidence");
     checkLegacyQuery(request, check);
     check.check();
     if (request.queryParameter("format").filter("image"::equals).isPresent()) {
@@ -101,8 +100,8 @@ final class RoboflowRoutes {
     ObjectNode answer =
         answers.render(
             result,
-            target.multiLabel().orElse(result.multiLabel()),
-            ImageDimensions.of(result, input),
+            target.multiLabel(result.multiLabel()),
+            ImageDimensions.of(result, input).orElse(null),
             confidence,
             request.requestId(),
             seconds(start));
@@ -124,22 +123,19 @@ final class RoboflowRoutes {
   /** The typed query parameters Roboflow's legacy route declares, checked as FastAPI would. */
   private static void checkLegacyQuery(ApiRequest request, RoboflowValidation check) {
     // In the order the route declares them, so the errors come in FastAPI's order.
-    check.decimalQuery(request.queryParameter("keypoint_confidence"), "keypoint_confidence");
-    check.boolQuery(request.queryParameter("labels"), "labels");
-    check.decimalQuery(request.queryParameter("tradeoff_factor"), "tradeoff_factor");
-    check.integerQuery(request.queryParameter("max_detections"), "max_detections");
-    check.decimalQuery(request.queryParameter("overlap"), "overlap");
-    check.integerQuery(request.queryParameter("stroke"), "stroke");
-    check.boolQuery(request.queryParameter("countinference"), "countinference");
+    check.decimalQuery(request, "keypoint_confidence");
+    check.boolQuery(request, "labels");
+    check.decimalQuery(request, "tradeoff_factor");
+    check.integerQuery(request, "max_detections");
+    check.decimalQuery(request, "overlap");
+    check.integerQuery(request, "stroke");
+    check.boolQuery(request, "countinference");
     for (String name : PREPROCESSING) {
-      check.boolQuery(request.queryParameter(name), name);
+      check.boolQuery(request, name);
     }
-    check.boolQuery(request.queryParameter("disable_active_learning"), "disable_active_learning");
-    check.boolQuery(request.queryParameter("disable_model_monitoring"), "disable_model_monitoring");
-    check.literalQuery(
-        request.queryParameter("response_mask_format"),
-        "response_mask_format",
-        List.of("polygon", "rle"));
+    check.boolQuery(request, "disable_active_learning");
+    check.boolQuery(request, "disable_model_monitoring");
+    check.literalQuery(request, "response_mask_format", List.of("polygon", "rle"));
   }
 
   private ImageInput legacyImage(ApiRequest request, ModelRoutes.Target target)
@@ -181,10 +177,12 @@ final class RoboflowRoutes {
 
   // --- /infer/classification ---------------------------------------------------------------------
 
-  /** What a valid {@code /infer/classification} body asks. */
+  /**
+   * What a valid {@code /infer/classification} body asks ({@code id}, {@code modelId}: or null).
+   */
   private record InferRequest(
-      Optional<String> id,
-      Optional<String> modelId,
+      String id,
+      String modelId,
       List<JsonNode> images,
       boolean list,
       RoboflowValidation.Confidence confidence) {}
@@ -195,7 +193,7 @@ final class RoboflowRoutes {
     long start = System.nanoTime();
     Body body = authenticatedBody(request);
     InferRequest asked = validate(body.json());
-    ModelRoutes.Target target = target(asked.modelId().orElse(null));
+    ModelRoutes.Target target = target(asked.modelId());
     if (asked.images().size() > config.maxBatch()) {
       throw ApiException.badRequest(
           "invalid-request", "at most " + config.maxBatch() + " images per request");
@@ -210,7 +208,7 @@ final class RoboflowRoutes {
       results.add(target.classifier().classify(input));
     }
     // Roboflow gives every answer of one request the request's id and the request's time.
-    String inferenceId = asked.id().orElse(request.requestId());
+    String inferenceId = asked.id() != null ? asked.id() : request.requestId();
     double seconds = seconds(start);
     ArrayNode out = json.createArrayNode();
     for (int i = 0; i < results.size(); i++) {
@@ -218,8 +216,8 @@ final class RoboflowRoutes {
       out.add(
           answers.render(
               result,
-              target.multiLabel().orElse(result.multiLabel()),
-              ImageDimensions.of(result, inputs.get(i)),
+              target.multiLabel(result.multiLabel()),
+              ImageDimensions.of(result, inputs.get(i)).orElse(null),
               asked.confidence(),
               inferenceId,
               seconds));
@@ -282,7 +280,7 @@ final class RoboflowRoutes {
     check.string(
         body.get("active_learning_target_dataset"), field("active_learning_target_dataset"), true);
     check.check();
-    return new InferRequest(id, modelId, given, list, confidence);
+    return new InferRequest(id.orElse(null), modelId.orElse(null), given, list, confidence);
   }
 
   /** {@code Union[List[InferenceRequestImage], InferenceRequestImage]}, pydantic's smart union. */
@@ -361,7 +359,7 @@ final class RoboflowRoutes {
 
   /** {@code GET /model/registry}; the router has authenticated the request. */
   ApiResponse registry() {
-    return ApiResponse.json(200, Forms.jsonBytes(registry(Optional.empty())));
+    return ApiResponse.json(200, Forms.jsonBytes(registry(null)));
   }
 
   /** {@code POST /model/add}, {@code /model/remove}: the body names a model. */
@@ -391,10 +389,10 @@ final class RoboflowRoutes {
     }
     check.check();
     if (!add) {
-      return ApiResponse.json(200, Forms.jsonBytes(registry(Optional.empty())));
+      return ApiResponse.json(200, Forms.jsonBytes(registry(null)));
     }
     target(modelId.get()); // 400 or 404 when autotag would not answer for it
-    return ApiResponse.json(200, Forms.jsonBytes(registry(modelId)));
+    return ApiResponse.json(200, Forms.jsonBytes(registry(modelId.get())));
   }
 
   /** {@code POST /model/clear}; the router has authenticated the request. */
@@ -402,15 +400,17 @@ final class RoboflowRoutes {
     return registry();
   }
 
-  /** {@code ModelsDescriptions}: every configured Roboflow model, plus {@code added}. */
-  private ObjectNode registry(Optional<String> added) {
+  /** {@code ModelsDescriptions}: every configured Roboflow model, plus {@code added} (or null). */
+  private ObjectNode registry(String added) {
     List<String> ids = new ArrayList<>();
     for (String key : config.models().keySet()) {
       if (key.startsWith(ApiConfig.ROBOFLOW_PREFIX)) {
         ids.add(key.substring(ApiConfig.ROBOFLOW_PREFIX.length()));
       }
     }
-    added.filter(id -> !ids.contains(id)).ifPresent(ids::add);
+    if (added != null && !ids.contains(added)) {
+      ids.add(added);
+    }
     ObjectNode root = json.createObjectNode();
     ArrayNode list = root.putArray("models");
     for (String id : ids) {
@@ -465,10 +465,10 @@ final class RoboflowRoutes {
         problem = detail("json_invalid", List.of("body", 0), "JSON decode error", null, null);
       }
     }
-    Optional<String> bodyKey =
+    String bodyKey =
         parsed != null && parsed.path("api_key").isTextual()
-            ? Optional.of(parsed.get("api_key").asText())
-            : Optional.empty();
+            ? parsed.get("api_key").asText()
+            : null;
     auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, bodyKey);
     if (problem != null) {
       throw new RoboflowValidation.Invalid(problem);

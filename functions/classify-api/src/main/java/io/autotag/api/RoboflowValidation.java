@@ -220,26 +220,35 @@ final class RoboflowValidation {
     return Optional.empty();
   }
 
-  // --- query parameters (always strings) ---------------------------------------------------
+  // --- query parameters (always strings): the request's parameter {@code name} -----------------
 
-  Optional<Boolean> boolQuery(Optional<String> text, String name) {
-    return text.flatMap(t -> boolFromText(t, NODES.textNode(t), List.of("query", name)));
+  Optional<Boolean> boolQuery(ApiRequest request, String name) {
+    return request
+        .queryParameter(name)
+        .flatMap(t -> boolFromText(t, NODES.textNode(t), List.of("query", name)));
   }
 
-  Optional<Double> decimalQuery(Optional<String> text, String name) {
-    return text.flatMap(t -> decimalFromText(t, NODES.textNode(t), List.of("query", name)));
+  Optional<Double> decimalQuery(ApiRequest request, String name) {
+    return request
+        .queryParameter(name)
+        .flatMap(t -> decimalFromText(t, NODES.textNode(t), List.of("query", name)));
   }
 
-  Optional<Long> integerQuery(Optional<String> text, String name) {
-    return text.flatMap(t -> integerFromText(t, NODES.textNode(t), List.of("query", name)));
+  Optional<Long> integerQuery(ApiRequest request, String name) {
+    return request
+        .queryParameter(name)
+        .flatMap(t -> integerFromText(t, NODES.textNode(t), List.of("query", name)));
   }
 
-  Optional<Confidence> confidenceQuery(Optional<String> text, String name) {
-    return text.flatMap(t -> confidence(NODES.textNode(t), List.of("query", name)));
+  Optional<Confidence> confidenceQuery(ApiRequest request, String name) {
+    return request
+        .queryParameter(name)
+        .flatMap(t -> confidence(NODES.textNode(t), List.of("query", name)));
   }
 
   /** A {@code Literal[...]} query parameter. */
-  Optional<String> literalQuery(Optional<String> text, String name, List<String> allowed) {
+  Optional<String> literalQuery(ApiRequest request, String name, List<String> allowed) {
+    Optional<String> text = request.queryParameter(name);
     if (text.isEmpty() || allowed.contains(text.get())) {
       return text;
     }

@@ -108,7 +108,7 @@ final class Router {
       }
       case "/classify" -> {
         requireMethod(method, "POST");
-        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
         return classify.handle(request);
       }
       case "/infer/classification" -> {
@@ -117,8 +117,7 @@ final class Router {
       }
       case "/model/registry" -> {
         requireMethod(method, "GET");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.registry();
       }
       case "/model/add", "/model/remove" -> {
@@ -127,8 +126,7 @@ final class Router {
       }
       case "/model/clear" -> {
         requireMethod(method, "POST");
-        auth.authenticate(
-            request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+        auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
         return roboflow.clear();
       }
       case "/v2/oauth2/token" -> {
@@ -146,8 +144,7 @@ final class Router {
           if (!method.equals("GET") && !method.equals("POST")) {
             throw new ApiException(405, "method-not-allowed", "use GET or POST on this path");
           }
-          auth.authenticate(
-              request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, Optional.empty());
+          auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY, null);
           return roboflow.legacy(request, segments[0], segments[1]);
         }
         throw ApiException.notFound("not-found", "no route for " + method + " on this path");
@@ -166,7 +163,7 @@ final class Router {
         return;
       }
     }
-    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty());
+    auth.authenticate(request, ApiKeyAuthenticator.KeySources.HEADERS, null);
   }
 
   /**

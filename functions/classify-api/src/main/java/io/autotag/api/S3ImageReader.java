@@ -2,7 +2,6 @@ package io.autotag.api;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,9 +22,10 @@ final class S3ImageReader {
     this.s3 = s3;
   }
 
-  byte[] read(String bucket, String key, Optional<String> versionId, long maxBytes) {
+  /** The object's bytes, at most {@code maxBytes}; {@code versionId} {@code null}: the latest. */
+  byte[] read(String bucket, String key, String versionId, long maxBytes) {
     try (ResponseInputStream<GetObjectResponse> in =
-        s3.getObject(b -> b.bucket(bucket).key(key).versionId(versionId.orElse(null)))) {
+        s3.getObject(b -> b.bucket(bucket).key(key).versionId(versionId))) {
       Long length = in.response().contentLength();
       if (length != null && length > maxBytes) {
         in.abort();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.autotag.shared.secrets.Secret;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ApiKeyAuthenticatorTest {
@@ -28,7 +27,7 @@ class ApiKeyAuthenticatorTest {
         new byte[0],
         "r",
         PayloadVersion.V2,
-        Optional.empty());
+        null);
   }
 
   @Test
@@ -41,21 +40,20 @@ class ApiKeyAuthenticatorTest {
     auth.authenticate(
         request(Map.of("authorization", "Bearer " + TestApi.KEY), ""),
         ApiKeyAuthenticator.KeySources.HEADERS,
-        Optional.empty());
+        null);
     auth.authenticate(
         request(Map.of("authorization", "bearer second-key"), ""),
         ApiKeyAuthenticator.KeySources.HEADERS,
-        Optional.empty());
+        null);
     auth.authenticate(
         request(Map.of("x-api-key", "second-key"), ""),
         ApiKeyAuthenticator.KeySources.HEADERS,
-        Optional.empty());
+        null);
     auth.authenticate(
         request(Map.of(), "api_key=second-key"),
         ApiKeyAuthenticator.KeySources.HEADERS_AND_QUERY,
-        Optional.empty());
-    auth.authenticate(
-        request(Map.of(), ""), ApiKeyAuthenticator.KeySources.HEADERS, Optional.of(TestApi.KEY));
+        null);
+    auth.authenticate(request(Map.of(), ""), ApiKeyAuthenticator.KeySources.HEADERS, TestApi.KEY);
   }
 
   @Test
@@ -68,9 +66,7 @@ class ApiKeyAuthenticatorTest {
             request(Map.of("x-api-key", TestApi.KEY_HASH), ""), // the hash is not the key
             request(Map.of(), "api_key=" + TestApi.KEY))) { // query not allowed here
       assertThatThrownBy(
-              () ->
-                  auth.authenticate(
-                      attempt, ApiKeyAuthenticator.KeySources.HEADERS, Optional.empty()))
+              () -> auth.authenticate(attempt, ApiKeyAuthenticator.KeySources.HEADERS, null))
           .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(401));
     }
   }

@@ -37,8 +37,8 @@ class MultipartFormTest {
     assertThat(form.parts()).hasSize(2);
     assertThat(form.text("modelId")).contains("GeneralImageClassifier");
     MultipartForm.Part file = form.part("sampleContent").orElseThrow();
-    assertThat(file.filename()).contains("photo.jpg");
-    assertThat(file.contentType()).contains("image/jpeg");
+    assertThat(file.filename()).isEqualTo("photo.jpg");
+    assertThat(file.contentType()).isEqualTo("image/jpeg");
     assertThat(file.content()).containsExactly(0xFF, 0xD8, 0x00, 0x01);
   }
 
@@ -65,8 +65,8 @@ class MultipartFormTest {
             "data",
             "\r\n--xyz--\r\n");
     MultipartForm.Part part = MultipartForm.parse(body, "xyz").part("file").orElseThrow();
-    assertThat(part.filename()).contains("a \"quoted\"; name.png");
-    assertThat(part.contentType()).contains("image/png");
+    assertThat(part.filename()).isEqualTo("a \"quoted\"; name.png");
+    assertThat(part.contentType()).isEqualTo("image/png");
     assertThat(part.text()).isEqualTo("data");
   }
 

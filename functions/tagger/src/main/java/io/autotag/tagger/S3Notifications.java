@@ -95,11 +95,20 @@ final class S3Notifications {
             .addKeyValue("eventName", BatchOperationsTasks.SafeText.of(eventName))
             .addKeyValue("record", index)
             .addKeyValue("bucket", record.at("/s3/bucket/name").asText(""))
-            .addKeyValue("key", record.at("/s3/object/key").asText(""));
+            .addKeyValue("key", readableKey(record.at("/s3/object/key").asText("")));
     if (messageId != null) {
       line = line.addKeyValue("messageId", messageId);
     }
     line.log("record ignored: only ObjectCreated events are classified");
+  }
+
+  /** The key as the user named it, or as the event spells it when it does not decode. */
+  private static String readableKey(String encodedKey) {
+    try {
+      return S3EventKeys.decode(encodedKey);
+    } catch (IllegalArgumentException e) {
+      return encodedKey;
+    }
   }
 
   /** The field's text, or {@code null} when the record leaves it out. */

@@ -11,6 +11,7 @@ import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
+import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
@@ -134,6 +135,92 @@ class MotoNotificationsIT {
       }
       assertThat(classifier.calls()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void s3sTestEventAndARemovalAreIgnoredEachWithItsOwnLogLine() throws Exception {
+    String bucket = "moto-removals";
+    clients.s3().createBucket(b -> b.bucket(bucket));
+    String buffer = clients.sqs().createQueue(b -> b.queueName("moto-removals-buffer")).queueUrl();
+    String bufferArn = queueArn(buffer);
+    clients
+        .s3()
+        .putBucketNotificationConfiguration(
+            b ->
+                b.bucket(bucket)
+                    .notificationConfiguration(
+                        n ->
+                            n.queueConfigurations(
+                                q ->
+                                    q.queueArn(bufferArn)
+                                        .eventsWithStrings(
+                                            "s3:ObjectCreated:*", "s3:ObjectRemoved:*"))));
+    upload(bucket, "photos/short-lived.png", TestImages.png(Color.GREEN));
+    clients.s3().deleteObject(b -> b.bucket(bucket).key("photos/short-lived.png"));
+
+    // What S3 sent: its test event when the notification was set, the upload, the removal.
+    List<Message> delivered = receiveUntil(buffer, 3);
+    Map<String, String> env = new HashMap<>(moto.env());
+    env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
+    env.put(
+        "AUTOTAG_REVIEW_QUEUE_URL",
+        clients.sqs().createQueue(b -> b.queueName("moto-removals-review")).queueUrl());
+    env.put("AUTOTAG_PRIMING", "false");
+    FakeClassifier classifier = new FakeClassifier().defaultAnswer(new Label("cat", 0.93));
+    try (TaggerWiring wiring =
+            TaggerWiring.create(
+                env,
+                ProviderRegistry.builtIn().with(classifier),
+                LocalAws::clients,
+                Clock.systemUTC());
+        CapturedLogs sqsLogs = CapturedLogs.of(SqsBatches.class);
+        CapturedLogs recordLogs = CapturedLogs.of(S3Notifications.class)) {
+      JsonNode response = invoke(new TaggerHandler(wiring), sqsEvent(delivered, bufferArn));
+
+      assertThat(response.get("batchItemFailures")).isEmpty();
+      assertThat(sqsLogs.lines())
+          .filteredOn(line -> line.message().startsWith("message ignored"))
+          .singleElement()
+          .satisfies(line -> assertThat(line.fields()).containsEntry("event", "s3:TestEvent"));
+      assertThat(recordLogs.lines())
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.message()).startsWith("record ignored");
+                assertThat(line.fields().get("eventName")).startsWith("ObjectRemoved:");
+                assertThat(line.fields()).containsEntry("key", "photos/short-lived.png");
+              });
+      // The upload's own event found the object gone: nothing to classify.
+      assertThat(classifier.calls()).isZero();
+    }
+  }
+
+  static String queueArn(String queueUrl) {
+    return clients
+        .sqs()
+        .getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes()
+        .get(QueueAttributeName.QUEUE_ARN);
+  }
+
+  /** Receives until {@code count} messages of any kind arrived. */
+  static List<Message> receiveUntil(String queue, int count) {
+    List<Message> messages = new ArrayList<>();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    while (messages.size() < count && Instant.now().isBefore(deadline)) {
+      messages.addAll(
+          clients
+              .sqs()
+              .receiveMessage(
+                  b ->
+                      b.queueUrl(queue)
+                          .maxNumberOfMessages(10)
+                          .waitTimeSeconds(1)
+                          .messageSystemAttributeNamesWithStrings("All"))
+              .messages());
+    }
+    assertThat(messages).hasSize(count);
+    return messages;
   }
 
   static void upload(String bucket, String key, byte[] body) {
