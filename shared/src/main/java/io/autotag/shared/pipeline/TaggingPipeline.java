@@ -219,7 +219,8 @@ public final class TaggingPipeline implements AutoCloseable {
       return problem(item, existing, ready.known(), e);
     }
     ObjectRef read = ready.known();
-    logClassification(read, classification.provider(), start, classification.top(), null);
+    logClassification(
+        read, classification.provider(), start, classification.top().orElse(null), null);
     double threshold = reviewThreshold;
     boolean confident =
         classification.top().isPresent() && classification.topConfidence() >= threshold;
@@ -457,7 +458,7 @@ public final class TaggingPipeline implements AutoCloseable {
    * failure), the call's milliseconds, and the top label and confidence or the failure's reason.
    */
   private static void logClassification(
-      ObjectRef ref, String provider, long startNanos, Optional<Label> top, String reason) {
+      ObjectRef ref, String provider, long startNanos, Label top, String reason) {
     var event = log.atInfo().addKeyValue("bucket", ref.bucket()).addKeyValue("key", ref.key());
     ref.versionId().ifPresent(version -> event.addKeyValue("versionId", version));
     event
