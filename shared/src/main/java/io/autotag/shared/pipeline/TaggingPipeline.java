@@ -465,11 +465,7 @@ public final class TaggingPipeline implements AutoCloseable {
         .addKeyValue("provider", provider)
         .addKeyValue("ms", (System.nanoTime() - startNanos) / 1_000_000);
     if (top != null) {
-      top.ifPresent(
-          label ->
-              event
-                  .addKeyValue("label", label.name())
-                  .addKeyValue("confidence", label.confidence()));
+      event.addKeyValue("label", top.name()).addKeyValue("confidence", top.confidence());
     }
     if (reason != null) {
       event.addKeyValue("reason", reason);
