@@ -81,6 +81,10 @@ public final class AutotagCommand implements Runnable {
             commandLine.getErr().println("autotag: " + e.getMessage());
             return USAGE;
           }
+          if (e instanceof EndpointException) {
+            commandLine.getErr().println("autotag: " + e.getMessage());
+            return SOME_FAILED;
+          }
           if (e instanceof IllegalArgumentException) {
             commandLine.getErr().println("autotag: " + e.getMessage());
             return USAGE;

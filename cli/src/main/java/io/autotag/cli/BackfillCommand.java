@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3control.S3ControlClient;
 
@@ -179,6 +180,31 @@ final class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    try {
+      return run();
+    } catch (SdkException e) {
+      throw EndpointException.of(e, endpoints()).orElseThrow(() -> e);
+    }
+  }
+
+  /** Where this command talks to, for an error that says it could not. */
+  private String endpoints() {
+    Map<String, String> env = env();
+    AwsSettings aws = AwsSettings.from(Settings.of(env));
+    String s3 =
+        aws.s3Endpoint() != null ? "S3 at " + aws.s3Endpoint() : "S3 in " + aws.region().id();
+    if (jobId == null && Engine.parse(engine) == Engine.IN_PROCESS) {
+      return s3;
+    }
+    return s3
+        + " or S3 Control at "
+        + Optional.ofNullable(s3ControlEndpoint)
+            .map(URI::toString)
+            .or(() -> Optional.ofNullable(env.get("AWS_ENDPOINT_URL_S3_CONTROL")))
+            .orElse("AWS");
+  }
+
+  private int run() throws InterruptedException {
     Engine chosen = Engine.parse(engine);
     if (jobId != null) {
       if (location != null || inventoryManifest != null) {
@@ -202,8 +228,11 @@ final class BackfillCommand implements Callable<Integer> {
   /** The environment the AWS clients are built from, with this command's endpoint options. */
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>(CliAws.withDefaultRegion(parent.env()));
+    // Options win over the environment's AWS_ENDPOINT_URL_S3/_SQS, as the aws CLI's do.
     if (endpoint != null) {
       env.put("AWS_ENDPOINT_URL", endpoint.toString());
+      env.put("AWS_ENDPOINT_URL_S3", endpoint.toString());
+      env.put("AWS_ENDPOINT_URL_SQS", endpoint.toString());
     }
     if (sqsEndpoint != null) {
       env.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
@@ -283,12 +312,11 @@ final class BackfillCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--priority must be 0 or more");
     }
     BatchBackfill.Target target =
-        BatchBackfill.Target.of(functionArn, roleArn, jobBucket, Optional.ofNullable(accountId));
+        BatchBackfill.Target.of(functionArn, roleArn, jobBucket, accountId);
     PrintWriter out = parent.spec.commandLine().getOut();
     Map<String, String> env = env();
     try (AwsClients aws = CliAws.factory(env).apply(awsSettings(env));
-        S3ControlClient s3Control =
-            CliAws.s3Control(aws, env, Optional.ofNullable(s3ControlEndpoint))) {
+        S3ControlClient s3Control = CliAws.s3Control(aws, env, s3ControlEndpoint)) {
       BatchBackfill backfill =
           new BatchBackfill(aws.s3(), new BatchJobs(s3Control), Clock.systemUTC());
       Optional<BatchBackfill.Created> created =
@@ -317,8 +345,7 @@ final class BackfillCommand implements Callable<Integer> {
     }
     Map<String, String> env = env();
     try (AwsClients aws = CliAws.factory(env).apply(awsSettings(env));
-        S3ControlClient s3Control =
-            CliAws.s3Control(aws, env, Optional.ofNullable(s3ControlEndpoint))) {
+        S3ControlClient s3Control = CliAws.s3Control(aws, env, s3ControlEndpoint)) {
       String account = accountId != null ? accountId : CliAws.callerAccount(aws);
       BatchBackfill backfill =
           new BatchBackfill(aws.s3(), new BatchJobs(s3Control), Clock.systemUTC());
@@ -354,12 +381,10 @@ final class BackfillCommand implements Callable<Integer> {
     }
     out.print(BatchReports.finished(last));
     Optional<CompletionReport.Summary> report = Optional.empty();
-    if (last.reportBucketArn().isPresent()) {
-      String bucket = BatchReports.bucketOf(last.reportBucketArn().get());
+    if (last.reportBucketArn() != null) {
+      String bucket = BatchReports.bucketOf(last.reportBucketArn());
       try {
-        report =
-            Optional.of(
-                new CompletionReport(aws.s3()).read(bucket, last.reportPrefix().orElse(""), id));
+        report = Optional.of(new CompletionReport(aws.s3()).read(bucket, last.reportPrefix(), id));
       } catch (NoSuchKeyException e) {
         // No task ran (a job that failed before starting): there is no report to read.
         out.println("  no completion report was written");

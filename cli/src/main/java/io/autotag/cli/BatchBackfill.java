@@ -46,9 +46,8 @@ final class BatchBackfill {
    */
   record Target(String functionArn, String roleArn, String jobBucket, String accountId) {
 
-    /** A target whose account is the function's when none is given. */
-    static Target of(
-        String functionArn, String roleArn, String jobBucket, Optional<String> accountId) {
+    /** A target whose account is the function's when none is given ({@code accountId} null). */
+    static Target of(String functionArn, String roleArn, String jobBucket, String accountId) {
       Arn function = parseArn(functionArn, "--function-arn");
       if (!function.service().equals("lambda")) {
         throw new IllegalArgumentException("--function-arn must be a Lambda function ARN");
@@ -57,7 +56,7 @@ final class BatchBackfill {
       if (!role.service().equals("iam")) {
         throw new IllegalArgumentException("--role-arn must be an IAM role ARN");
       }
-      String account = accountId.orElseGet(() -> function.accountId().orElse(""));
+      String account = accountId != null ? accountId : function.accountId().orElse("");
       if (!BatchJobs.ACCOUNT_ID.matcher(account).matches()) {
         throw new IllegalArgumentException("the account id must be 12 digits, got " + account);
       }

@@ -30,17 +30,20 @@ final class BatchJobs {
 
   static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
-  /** The job's manifest: an object (its ARN and eTag) and its format. */
-  record Manifest(String objectArn, String eTag, Optional<List<String>> csvFields) {
+  /**
+   * The job's manifest: an object (its ARN and eTag) and its format: CSV with {@code csvFields}, or
+   * an S3 Inventory report when {@code csvFields} is {@code null}.
+   */
+  record Manifest(String objectArn, String eTag, List<String> csvFields) {
 
     /** A CSV manifest whose lines have {@code fields}. */
     static Manifest csv(String objectArn, String eTag, List<String> fields) {
-      return new Manifest(objectArn, eTag, Optional.of(List.copyOf(fields)));
+      return new Manifest(objectArn, eTag, List.copyOf(fields));
     }
 
     /** An S3 Inventory {@code manifest.json} (its CSV files name bucket, key and version). */
     static Manifest inventory(String objectArn, String eTag) {
-      return new Manifest(objectArn, eTag, Optional.empty());
+      return new Manifest(objectArn, eTag, null);
     }
   }
 
@@ -57,7 +60,10 @@ final class BatchJobs {
       String clientRequestToken,
       Map<String, String> userArguments) {}
 
-  /** What DescribeJob says about a job. */
+  /**
+   * What DescribeJob says about a job; {@code reportBucketArn} and {@code reportPrefix} are {@code
+   * null} when the job writes no report, {@code statusUpdateReason} when DescribeJob gives none.
+   */
   record JobState(
       String jobId,
       String status,
@@ -65,10 +71,10 @@ final class BatchJobs {
       long succeeded,
       long failed,
       Duration active,
-      Optional<String> reportBucketArn,
-      Optional<String> reportPrefix,
+      String reportBucketArn,
+      String reportPrefix,
       List<String> failureReasons,
-      Optional<String> statusUpdateReason) {
+      String statusUpdateReason) {
 
     long done() {
       return succeeded + failed;
@@ -115,8 +121,7 @@ final class BatchJobs {
                                             .eTag(job.manifest().eTag()))
                                 .spec(
                                     s ->
-                                        job.manifest()
-                                            .csvFields()
+                                        Optional.ofNullable(job.manifest().csvFields())
                                             .ifPresentOrElse(
                                                 fields ->
                                                     s.format(
@@ -167,10 +172,10 @@ final class BatchJobs {
         succeeded,
         failed,
         Duration.ofSeconds(activeSeconds),
-        report.map(r -> r.bucket()),
-        report.map(r -> r.prefix() == null ? "" : r.prefix()),
+        report.map(r -> r.bucket()).orElse(null),
+        report.map(r -> r.prefix() == null ? "" : r.prefix()).orElse(null),
         job.failureReasons().stream().map(BatchJobs::describe).toList(),
-        Optional.ofNullable(job.statusUpdateReason()));
+        job.statusUpdateReason());
   }
 
   private static String describe(JobFailure failure) {

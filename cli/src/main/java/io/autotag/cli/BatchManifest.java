@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -42,7 +41,7 @@ final class BatchManifest {
       long count = 0;
       for (var object :
           s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(emptyToNull(prefix))).contents()) {
-        out.write(line(bucket, object.key(), Optional.empty()));
+        out.write(line(bucket, object.key(), null));
         count++;
       }
       return new Written(file, count, FIELDS);
@@ -62,7 +61,7 @@ final class BatchManifest {
       for (var version :
           s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(emptyToNull(prefix)))
               .versions()) {
-        out.write(line(bucket, version.key(), Optional.ofNullable(version.versionId())));
+        out.write(line(bucket, version.key(), version.versionId()));
         count++;
       }
       return new Written(file, count, FIELDS_WITH_VERSION);
@@ -71,9 +70,9 @@ final class BatchManifest {
     }
   }
 
-  /** One manifest line, ending in a newline. */
-  static String line(String bucket, String key, Optional<String> versionId) {
-    return bucket + "," + encodeKey(key) + versionId.map(v -> "," + v).orElse("") + "\n";
+  /** One manifest line, ending in a newline; {@code versionId} {@code null}: the latest version. */
+  static String line(String bucket, String key, String versionId) {
+    return bucket + "," + encodeKey(key) + (versionId == null ? "" : "," + versionId) + "\n";
   }
 
   /**

@@ -74,10 +74,9 @@ final class BatchReports {
             state.failed(),
             state.active().toSeconds()));
     state.failureReasons().forEach(r -> text.append("  job failure: ").append(r).append('\n'));
-    state
-        .statusUpdateReason()
-        .filter(r -> !state.status().equals("Complete"))
-        .ifPresent(r -> text.append("  reason: ").append(r).append('\n'));
+    if (state.statusUpdateReason() != null && !state.status().equals("Complete")) {
+      text.append("  reason: ").append(state.statusUpdateReason()).append('\n');
+    }
     return text.toString();
   }
 

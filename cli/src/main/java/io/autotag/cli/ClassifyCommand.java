@@ -74,6 +74,8 @@ final class ClassifyCommand implements Callable<Integer> {
     }
     FetchPolicy policy = FetchPolicy.from(settings);
     AwsSettings awsSettings = AwsSettings.from(settings);
+    // The provider's variables too, before its model loads: one error names every bad one.
+    parent.providers().readSettings(settings);
     settings.check();
     FileClassifier.Expanded expanded = FileClassifier.expand(sources);
     if (expanded.ignored() > 0) {

@@ -61,14 +61,13 @@ final class CliAws {
    * (an emulator, from {@code endpoint} or {@code AWS_ENDPOINT_URL_S3_CONTROL}) is used exactly as
    * given instead, since no account-id host name resolves on loopback.
    */
-  static S3ControlClient s3Control(
-      AwsClients aws, Map<String, String> env, Optional<URI> endpoint) {
+  static S3ControlClient s3Control(AwsClients aws, Map<String, String> env, URI endpoint) {
     var builder =
         S3ControlClient.builder()
             .httpClient(aws.httpClient())
             .region(aws.settings().region())
             .credentialsProvider(aws.credentials());
-    endpoint
+    Optional.ofNullable(endpoint)
         .or(
             () ->
                 Optional.ofNullable(env.get("AWS_ENDPOINT_URL_S3_CONTROL"))

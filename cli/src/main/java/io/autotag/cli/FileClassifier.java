@@ -57,18 +57,21 @@ final class FileClassifier {
     }
   }
 
-  /** One answer: the classification, or an error code and message; sizes when known. */
+  /**
+   * One answer: the classification, or an error code and message; the format when recognised. What
+   * an answer does not have is {@code null}.
+   */
   record Result(
       Source source,
-      Optional<Classification> classification,
-      Optional<String> errorCode,
-      Optional<String> errorMessage,
-      Optional<ImageFormat> format,
+      Classification classification,
+      String errorCode,
+      String errorMessage,
+      ImageFormat format,
       long bytes,
       Duration elapsed) {
 
     boolean ok() {
-      return classification.isPresent();
+      return classification != null;
     }
   }
 
@@ -170,22 +173,10 @@ final class FileClassifier {
     try {
       Classification classification = classifier.classify(ImageInput.Bytes.of(data, format.get()));
       return new Result(
-          source,
-          Optional.of(classification),
-          Optional.empty(),
-          Optional.empty(),
-          format,
-          data.length,
-          since(start));
+          source, classification, null, null, format.get(), data.length, since(start));
     } catch (ClassificationException e) {
       return new Result(
-          source,
-          Optional.empty(),
-          Optional.of(e.reason().code()),
-          Optional.ofNullable(e.getMessage()),
-          format,
-          data.length,
-          since(start));
+          source, null, e.reason().code(), e.getMessage(), format.get(), data.length, since(start));
     }
   }
 
@@ -251,14 +242,7 @@ final class FileClassifier {
 
   private static Result failure(
       Source source, String code, String message, long bytes, long start) {
-    return new Result(
-        source,
-        Optional.empty(),
-        Optional.of(code),
-        Optional.ofNullable(message),
-        Optional.empty(),
-        bytes,
-        since(start));
+    return new Result(source, null, code, message, null, bytes, since(start));
   }
 
   private static Duration since(long startNanos) {

@@ -33,8 +33,8 @@ final class ResultTable {
     for (FileClassifier.Result r : results) {
       String source = shorten(r.source().name());
       String ms = String.format(Locale.ROOT, "%.0f", r.elapsed().toNanos() / 1e6);
-      if (r.classification().isPresent()) {
-        Classification c = r.classification().get();
+      if (r.ok()) {
+        Classification c = r.classification();
         String top = c.top().map(Label::name).orElse("-");
         String conf =
             c.top().map(l -> String.format(Locale.ROOT, "%.2f", l.confidence())).orElse("-");
@@ -49,7 +49,7 @@ final class ResultTable {
               source,
               "ERROR",
               "-",
-              r.errorCode().orElse("error") + r.errorMessage().map(m -> ": " + m).orElse(""),
+              errorCode(r) + (r.errorMessage() == null ? "" : ": " + r.errorMessage()),
               ms
             });
       }
@@ -77,11 +77,13 @@ final class ResultTable {
     for (FileClassifier.Result r : results) {
       ObjectNode node = array.addObject();
       node.put("source", r.source().name());
-      r.format().ifPresent(f -> node.put("format", f.mediaType()));
+      if (r.format() != null) {
+        node.put("format", r.format().mediaType());
+      }
       node.put("bytes", r.bytes());
       node.put("timeMs", Math.round(r.elapsed().toNanos() / 1e4) / 100.0);
-      if (r.classification().isPresent()) {
-        Classification c = r.classification().get();
+      if (r.ok()) {
+        Classification c = r.classification();
         node.put("provider", c.provider());
         node.put("model", c.modelId());
         node.put("multiLabel", c.multiLabel());
@@ -99,11 +101,17 @@ final class ResultTable {
         }
       } else {
         ObjectNode error = node.putObject("error");
-        error.put("code", r.errorCode().orElse("error"));
-        r.errorMessage().ifPresent(m -> error.put("message", m));
+        error.put("code", errorCode(r));
+        if (r.errorMessage() != null) {
+          error.put("message", r.errorMessage());
+        }
       }
     }
     return array;
+  }
+
+  private static String errorCode(FileClassifier.Result r) {
+    return r.errorCode() == null ? "error" : r.errorCode();
   }
 
   private List<Label> labels(Classification c) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,14 +75,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     PrintWriter out = parent.spec.commandLine().getOut();
     long start = System.nanoTime();
-    LocalStack.Options options =
-        new LocalStack.Options(
+    ServeStack.Options options =
+        new ServeStack.Options(
             ephemeral
-                ? LocalStack.Ports.ephemeral()
-                : new LocalStack.Ports(s3Port, sqsPort, apiPort),
-            Optional.ofNullable(external),
+                ? ServeStack.Ports.ephemeral()
+                : new ServeStack.Ports(s3Port, sqsPort, apiPort),
+            external,
             Duration.ofMillis(bridgeIntervalMs));
-    LocalStack stack = LocalStack.start(options, parent.env(), parent.providers());
+    ServeStack stack = ServeStack.start(options, parent.env(), parent.providers());
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -108,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Prints the status line when it differs from {@code last}; returns the line now. */
-  private static String printStatus(LocalStack stack, PrintWriter out, String last) {
+  private static String printStatus(ServeStack stack, PrintWriter out, String last) {
     String line;
     try {
       line = stack.status().line();
@@ -122,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
     return line;
   }
 
-  static String banner(LocalStack stack, double seconds) {
+  static String banner(ServeStack stack, double seconds) {
     String s3 = stack.s3Endpoint().toString();
     String sqs = stack.sqsEndpoint().toString();
     String api = stack.apiUri().toString();
@@ -160,7 +159,7 @@ final class ServeCommand implements Callable<Integer> {
         stack.reviewUri(),
         stack
             .reviewerKey()
-            .map(key -> "reviewer key " + key + " (reviewer " + LocalStack.LOCAL_REVIEWER + ")")
+            .map(key -> "reviewer key " + key + " (reviewer " + ServeStack.LOCAL_REVIEWER + ")")
             .orElse("reviewer keys from AUTOTAG_REVIEWER_KEYS"),
         stack.reviewThreshold(),
         stack.reviewThresholdUri(),

@@ -10,6 +10,8 @@ import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -145,6 +147,48 @@ class BackfillIT {
     Cli cli = Cli.run(noQueue, providers, "backfill", "s3://somewhere");
     assertThat(cli.exitCode()).isEqualTo(AutotagCommand.USAGE);
     assertThat(cli.err()).contains("AUTOTAG_REVIEW_QUEUE_URL");
+  }
+
+  /**
+   * A backfill against an endpoint nobody listens on says which, in one line, exit code 1 (and
+   * --endpoint-url wins over the environment's AWS_ENDPOINT_URL_S3).
+   */
+  @Test
+  void anEndpointThatIsDownIsNamedWithoutAStackTrace() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    String endpoint = "http://127.0.0.1:" + closed;
+    Cli cli =
+        Cli.run(
+            env(),
+            ProviderRegistry.builtIn().with(new FakeClassifier()),
+            "backfill",
+            "--endpoint-url",
+            endpoint,
+            "s3://photos");
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(AutotagCommand.SOME_FAILED);
+    assertThat(cli.err())
+        .contains("cannot reach S3 at " + endpoint)
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    assertThat(cli.err().lines()).hasSize(1);
+
+    // An endpoint that answers with an error: named with what it said, in one line too.
+    Cli missing =
+        Cli.run(
+            env(),
+            ProviderRegistry.builtIn().with(new FakeClassifier()),
+            "backfill",
+            "s3://no-such-bucket");
+    assertThat(missing.exitCode()).as(missing.err()).isEqualTo(AutotagCommand.SOME_FAILED);
+    assertThat(missing.err())
+        .contains("S3 at " + aws.env().get("AWS_ENDPOINT_URL_S3"))
+        .contains("404")
+        .contains("NoSuchBucket")
+        .doesNotContain("\tat ");
+    assertThat(missing.err().lines()).hasSize(1);
   }
 
   static Map<String, String> tags(String bucket, String key) {

@@ -125,6 +125,22 @@ class ClassifyCommandIT {
     assertThat(table.out()).contains("ftp://example.com/photos/cat.jpg").doesNotContain("ftp:/e");
   }
 
+  /** The provider's variables are named with the command's, before any model loads. */
+  @Test
+  void everyBadVariableIsNamedInOneError() {
+    Cli cli =
+        Cli.run(
+            Map.of("AUTOTAG_LABEL_THRESHOLD", "high", "AUTOTAG_PROVIDER", "roboflow"),
+            ProviderRegistry.builtIn(),
+            "classify",
+            SAMPLE.toString());
+    assertThat(cli.exitCode()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(cli.err())
+        .contains("AUTOTAG_LABEL_THRESHOLD")
+        .contains("AUTOTAG_ROBOFLOW_MODEL")
+        .doesNotContain("\tat ");
+  }
+
   @Test
   void aBadOptionIsNamed() {
     Cli threshold =

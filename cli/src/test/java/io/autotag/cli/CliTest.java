@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The small pure pieces: locations, event keys, the progress line. */
@@ -50,12 +49,12 @@ class CliTest {
 
   @Test
   void manifestKeysArePercentEncodedSoNoCommaOrSpaceBreaksALine() {
-    String line = BatchManifest.line("b", "photos/My Holiday+Beach ü,1.jpg", Optional.empty());
+    String line = BatchManifest.line("b", "photos/My Holiday+Beach ü,1.jpg", null);
     assertThat(line).isEqualTo("b,photos/My%20Holiday%2BBeach%20%C3%BC%2C1.jpg\n");
     assertThat(S3EventKeys.decode("photos/My%20Holiday%2BBeach%20%C3%BC%2C1.jpg"))
         .as("the tagger decodes it back")
         .isEqualTo("photos/My Holiday+Beach ü,1.jpg");
-    assertThat(BatchManifest.line("b", "k", Optional.of("3HL4kqtJ"))).isEqualTo("b,k,3HL4kqtJ\n");
+    assertThat(BatchManifest.line("b", "k", "3HL4kqtJ")).isEqualTo("b,k,3HL4kqtJ\n");
   }
 
   @Test
@@ -89,16 +88,7 @@ class CliTest {
   void theJobProgressLineShowsSucceededFailedRateAndEta() {
     var state =
         new BatchJobs.JobState(
-            "job-1",
-            "Active",
-            1000,
-            240,
-            10,
-            Duration.ofSeconds(50),
-            Optional.empty(),
-            Optional.empty(),
-            List.of(),
-            Optional.empty());
+            "job-1", "Active", 1000, 240, 10, Duration.ofSeconds(50), null, null, List.of(), null);
     assertThat(BatchReports.progressLine(state))
         .contains("250/1000 tasks")
         .contains("25%")

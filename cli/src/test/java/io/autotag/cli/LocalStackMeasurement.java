@@ -113,9 +113,9 @@ public final class LocalStackMeasurement {
 
   static void latencyWithFake(Duration latency) throws Exception {
     FakeClassifier fake = new FakeClassifier().latency(latency);
-    try (LocalStack stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+    try (ServeStack stack =
+        ServeStack.start(
+            ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
             ProviderRegistry.builtIn().with(fake))) {
       List<Double> latencies = uploadLatencies(stack.s3Endpoint(), stack.sqsEndpoint());
@@ -139,10 +139,11 @@ public final class LocalStackMeasurement {
         long start = System.nanoTime();
         clients
             .s3()
-            .putObject(b -> b.bucket(LocalStack.BUCKET).key(key), RequestBody.fromBytes(SAMPLE));
+            .putObject(
+                b -> b.bucket(StackResources.BUCKET).key(key), RequestBody.fromBytes(SAMPLE));
         while (clients
             .s3()
-            .getObjectTagging(b -> b.bucket(LocalStack.BUCKET).key(key))
+            .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key(key))
             .tagSet()
             .isEmpty()) {
           Thread.sleep(5);

@@ -33,10 +33,10 @@ class MotoServeIT {
     byte[] unsure = TestImages.jpeg(Color.MAGENTA);
     FakeClassifier fake = new FakeClassifier().answer(unsure, new Label("cat", 0.1));
     try (MotoServer moto = server.get();
-        LocalStack stack =
-            LocalStack.start(
-                LocalStack.Options.defaults()
-                    .withPorts(LocalStack.Ports.ephemeral())
+        ServeStack stack =
+            ServeStack.start(
+                ServeStack.Options.defaults()
+                    .withPorts(ServeStack.Ports.ephemeral())
                     .withExternal(URI.create(moto.endpoint())),
                 Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
                 ProviderRegistry.builtIn().with(fake));
@@ -45,12 +45,12 @@ class MotoServeIT {
       clients
           .s3()
           .putObject(
-              b -> b.bucket(LocalStack.BUCKET).key("moto/cat one.jpg"),
+              b -> b.bucket(StackResources.BUCKET).key("moto/cat one.jpg"),
               RequestBody.fromBytes(TestImages.jpeg(Color.ORANGE)));
       clients
           .s3()
           .putObject(
-              b -> b.bucket(LocalStack.BUCKET).key("moto/unsure.jpg"),
+              b -> b.bucket(StackResources.BUCKET).key("moto/unsure.jpg"),
               RequestBody.fromBytes(unsure));
       Await.until(
           Duration.ofSeconds(30),
@@ -77,7 +77,7 @@ class MotoServeIT {
   static Map<String, String> tags(AwsClients clients, String key) {
     return clients
         .s3()
-        .getObjectTagging(b -> b.bucket(LocalStack.BUCKET).key(key))
+        .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key(key))
         .tagSet()
         .stream()
         .collect(Collectors.toMap(t -> t.key(), t -> t.value()));

@@ -40,7 +40,7 @@ class ReviewPageIT {
   static final Duration WAIT = Duration.ofSeconds(45);
   static final String CAT_KEY = "tour/cat.jpg";
   static final String OTHER_KEY = "tour/pink.jpg";
-  static LocalStack stack;
+  static ServeStack stack;
   static AwsClients clients;
 
   final List<WebDriver> browsers = new ArrayList<>();
@@ -49,8 +49,8 @@ class ReviewPageIT {
   static void start() {
     Browser.require();
     stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+        ServeStack.start(
+            ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
             // The embedded model, unsure of everything at this threshold.
             Map.of("AUTOTAG_REVIEW_THRESHOLD", "0.99", "AUTOTAG_REVIEW_UNDO_SECONDS", "1"),
             ProviderRegistry.builtIn());
@@ -92,7 +92,7 @@ class ReviewPageIT {
     Map<String, String> cat = awaitReviewed(CAT_KEY);
     assertThat(cat)
         .containsEntry("autotag:label", catSuggestion)
-        .containsEntry("autotag:reviewer", LocalStack.LOCAL_REVIEWER)
+        .containsEntry("autotag:reviewer", ServeStack.LOCAL_REVIEWER)
         .containsEntry("autotag:etag", cat.get("autotag:etag"));
     assertThat(awaitReviewed(OTHER_KEY)).containsEntry("autotag:label", "couch");
     await(() -> queued() == 0, "the review messages are deleted");

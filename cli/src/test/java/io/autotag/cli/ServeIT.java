@@ -53,15 +53,15 @@ class ServeIT {
       new FakeClassifier()
           .answer(DOG, new Label("dog", 0.95))
           .answer(UNSURE, new Label("cat", 0.2), new Label("dog", 0.1));
-  static LocalStack stack;
+  static ServeStack stack;
   static AwsClients clients;
   static final ObjectMapper json = new ObjectMapper();
 
   @BeforeAll
   static void start() {
     stack =
-        LocalStack.start(
-            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+        ServeStack.start(
+            ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
             ProviderRegistry.builtIn().with(fake));
     clients =
@@ -252,7 +252,7 @@ class ServeIT {
             .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor()).as(output).isZero();
-    assertThat(output).contains(LocalStack.REVIEW_QUEUE);
+    assertThat(output).contains(StackResources.REVIEW_QUEUE);
   }
 
   @Test
@@ -284,9 +284,9 @@ class ServeIT {
 
   @Test
   void closingTheStackClosesEveryPort() {
-    LocalStack second =
-        LocalStack.start(
-            LocalStack.Options.defaults().withPorts(LocalStack.Ports.ephemeral()),
+    ServeStack second =
+        ServeStack.start(
+            ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
             ProviderRegistry.builtIn().with(new FakeClassifier()));
     List<URI> endpoints = List.of(second.s3Endpoint(), second.sqsEndpoint(), second.apiUri());
@@ -298,11 +298,11 @@ class ServeIT {
 
   @Test
   void aTakenPortFailsTheStartAndLeavesNothingRunning() {
-    LocalStack.Ports taken = new LocalStack.Ports(0, 0, stack.apiUri().getPort());
+    ServeStack.Ports taken = new ServeStack.Ports(0, 0, stack.apiUri().getPort());
     Assertions.assertThatThrownBy(
             () ->
-                LocalStack.start(
-                    LocalStack.Options.defaults().withPorts(taken),
+                ServeStack.start(
+                    ServeStack.Options.defaults().withPorts(taken),
                     Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
                     ProviderRegistry.builtIn().with(new FakeClassifier())))
         .hasMessageContaining("API port");
@@ -354,6 +354,32 @@ class ServeIT {
         .doesNotContain("\tat ");
     assertThat(cli.err().lines()).hasSize(1);
     assertThat(built).as("no provider was built").hasValue(0);
+  }
+
+  /**
+   * One error for every bad variable of the three functions serve runs, the provider's included,
+   * before any port is taken or model loaded: the tagger's, the API's and the review function's.
+   */
+  @Test
+  void serveNamesEveryBadVariableOfEveryFunctionAtOnce() {
+    Cli cli =
+        Cli.run(
+            Map.of(
+                "AUTOTAG_REVIEW_THRESHOLD", "high",
+                "AUTOTAG_API_MAX_BATCH", "0",
+                "AUTOTAG_REVIEW_LEASE_SECONDS", "0",
+                "AUTOTAG_PROVIDER", "roboflow"),
+            ProviderRegistry.builtIn(),
+            "serve",
+            "--ephemeral-ports");
+    assertThat(cli.exitCode()).as(cli.err()).isEqualTo(AutotagCommand.USAGE);
+    assertThat(cli.err())
+        .contains("AUTOTAG_REVIEW_THRESHOLD")
+        .contains("AUTOTAG_API_MAX_BATCH")
+        .contains("AUTOTAG_REVIEW_LEASE_SECONDS")
+        .contains("AUTOTAG_ROBOFLOW_MODEL")
+        .doesNotContain("\tat ");
+    assertThat(cli.err().lines()).hasSize(1);
   }
 
   static Map<String, String> awsCliEnv() {

@@ -97,7 +97,7 @@ class ServeProcessIT {
         clients
             .s3()
             .putObject(
-                b -> b.bucket(LocalStack.BUCKET).key("photos/cat.jpg"),
+                b -> b.bucket(StackResources.BUCKET).key("photos/cat.jpg"),
                 RequestBody.fromBytes(sample));
         Await.until(
             Duration.ofSeconds(60),
@@ -142,7 +142,7 @@ class ServeProcessIT {
   private static Map<String, String> tags(AwsClients clients) {
     return clients
         .s3()
-        .getObjectTagging(b -> b.bucket(LocalStack.BUCKET).key("photos/cat.jpg"))
+        .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key("photos/cat.jpg"))
         .tagSet()
         .stream()
         .collect(Collectors.toMap(t -> t.key(), t -> t.value()));

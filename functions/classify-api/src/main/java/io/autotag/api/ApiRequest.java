@@ -1,5 +1,6 @@
 package io.autotag.api;
 
+import io.autotag.shared.provider.http.HeaderParameters;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

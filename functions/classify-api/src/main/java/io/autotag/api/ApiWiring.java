@@ -148,29 +148,61 @@ public final class ApiWiring implements AutoCloseable {
     Settings settings = Settings.of(env);
     ApiConfig config = ApiConfig.from(settings, json);
     Metrics metrics = Metrics.from(settings, metricsSink);
-    settings.check();
+    // Built first (they connect to nothing yet) so that the key hashes and Einstein secrets can be
+    // read, as references, before the one check below.
     AwsClients aws = awsFactory.apply(config.aws());
-    Secrets secrets = Secrets.create(settings, aws);
-    Secret hashes = null;
-    if (config.auth() == ApiConfig.AuthMode.API_KEY) {
-      hashes = secrets.required(ApiConfig.KEY_HASHES).orElse(null);
-      if (hashes != null && !hashes.isReference()) {
-        checkLiteralHashes(hashes, settings);
-      }
+    try {
+      Access access = Access.read(config, settings, Secrets.create(settings, aws), json);
+      ModelRoutes.readSettings(config, env, settings, providers);
+      // One error for every bad variable, the keys' and the providers' included, before a model
+      // is loaded.
+      settings.check();
+      ModelRoutes models =
+          ModelRoutes.build(config, env, settings, providers.measuredBy(metrics), aws);
+      // What only building finds: a model file that cannot be read.
+      settings.check();
+      return new ApiWiring(
+          config,
+          aws,
+          SafeUrlFetcher.create(config.fetch()),
+          json,
+          new ApiKeyAuthenticator(config.auth(), access.keyHashes()),
+          access.tokens(),
+          models,
+          metrics);
+    } catch (RuntimeException | Error e) {
+      aws.close();
+      throw e;
     }
-    EinsteinTokens tokens = EinsteinTokens.from(settings, secrets, Clock.systemUTC(), json);
-    ModelRoutes models =
-        ModelRoutes.build(config, env, settings, providers.measuredBy(metrics), aws);
-    settings.check();
-    return new ApiWiring(
-        config,
-        aws,
-        SafeUrlFetcher.create(config.fetch()),
-        json,
-        new ApiKeyAuthenticator(config.auth(), hashes),
-        tokens,
-        models,
-        metrics);
+  }
+
+  /**
+   * Every problem with {@code env} (keys, Einstein token exchange and every provider's variables
+   * included), found without building anything or reading a stored secret: how the local stack
+   * checks all its functions before it starts any.
+   */
+  public static List<String> problems(Map<String, String> env, ProviderRegistry providers) {
+    ObjectMapper json = new ObjectMapper();
+    Settings settings = Settings.of(env);
+    ApiConfig config = ApiConfig.from(settings, json);
+    Metrics.from(settings);
+    Access.read(config, settings, Secrets.create(settings, null), json);
+    ModelRoutes.readSettings(config, env, settings, providers);
+    return settings.problems();
+  }
+
+  /** Who may call: the API keys' hashes (API-key mode) and the Einstein token exchange. */
+  private record Access(Secret keyHashes, EinsteinTokens tokens) {
+    static Access read(ApiConfig config, Settings settings, Secrets secrets, ObjectMapper json) {
+      Secret hashes = null;
+      if (config.auth() == ApiConfig.AuthMode.API_KEY) {
+        hashes = secrets.required(ApiConfig.KEY_HASHES).orElse(null);
+        if (hashes != null && !hashes.isReference()) {
+          checkLiteralHashes(hashes, settings);
+        }
+      }
+      return new Access(hashes, EinsteinTokens.from(settings, secrets, Clock.systemUTC(), json));
+    }
   }
 
   private static void checkLiteralHashes(Secret hashes, Settings settings) {

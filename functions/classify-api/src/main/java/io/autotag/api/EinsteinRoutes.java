@@ -8,6 +8,7 @@ import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.net.FetchException;
+import io.autotag.shared.provider.http.MultipartForm;
 import java.util.List;
 import java.util.Map;
 

@@ -12,6 +12,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.autotag.shared.config.Settings;
+import io.autotag.shared.provider.http.MultipartForm;
 import io.autotag.shared.secrets.Secret;
 import io.autotag.shared.secrets.SecretException;
 import io.autotag.shared.secrets.Secrets;

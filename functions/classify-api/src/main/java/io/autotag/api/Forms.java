@@ -1,6 +1,7 @@
 package io.autotag.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.autotag.shared.provider.http.MultipartForm;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

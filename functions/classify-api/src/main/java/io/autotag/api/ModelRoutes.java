@@ -67,6 +67,29 @@ final class ModelRoutes {
    * Builds the default classifier and one per distinct entry of {@code AUTOTAG_API_MODELS}.
    * Problems are recorded in {@code settings}, each prefixed with the entry's key.
    */
+  /**
+   * Reads the variables of the default provider and of every route's provider ({@code
+   * AUTOTAG_API_MODELS}) into {@code settings}, building none, so the API's one start-up check
+   * names them with the rest.
+   */
+  static void readSettings(
+      ApiConfig config, Map<String, String> env, Settings settings, ProviderRegistry providers) {
+    providers.readSettings(settings);
+    config
+        .models()
+        .forEach(
+            (key, spec) -> {
+              Settings own = Settings.of(routeEnv(spec, env));
+              providers.readSettings(own);
+              try {
+                own.check();
+              } catch (ConfigurationException e) {
+                e.problems()
+                    .forEach(p -> settings.problem(ApiConfig.MODELS + "[" + key + "]: " + p));
+              }
+            });
+  }
+
   static ModelRoutes build(
       ApiConfig config,
       Map<String, String> env,
@@ -98,10 +121,7 @@ final class ModelRoutes {
       Settings settings,
       ProviderRegistry providers,
       AwsClients aws) {
-    Map<String, String> merged = new HashMap<>(env);
-    merged.putAll(spec.settings());
-    merged.put(ProviderRegistry.PROVIDER_VARIABLE, spec.provider());
-    Settings own = Settings.of(merged);
+    Settings own = Settings.of(routeEnv(spec, env));
     Classifier classifier = providers.create(own, aws);
     try {
       own.check();
@@ -110,5 +130,13 @@ final class ModelRoutes {
       e.problems().forEach(p -> settings.problem(ApiConfig.MODELS + "[" + key + "]: " + p));
       return null;
     }
+  }
+
+  /** A route's provider sees the function's variables with the route's own on top. */
+  private static Map<String, String> routeEnv(ApiConfig.ModelSpec spec, Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>(env);
+    merged.putAll(spec.settings());
+    merged.put(ProviderRegistry.PROVIDER_VARIABLE, spec.provider());
+    return merged;
   }
 }

@@ -11,6 +11,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.net.FetchException;
+import io.autotag.shared.provider.http.MultipartForm;
 import io.autotag.shared.secrets.SecretException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

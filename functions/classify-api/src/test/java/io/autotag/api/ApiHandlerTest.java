@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.ImageFormat;
@@ -20,6 +21,7 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.classify.ProviderCapabilities;
 import io.autotag.shared.config.ConfigurationException;
+import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -27,6 +29,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /** The handler, driven with the sample events in {@code events/} and with built events. */
 class ApiHandlerTest {
@@ -284,6 +288,33 @@ class ApiHandlerTest {
     var event =
         v2("POST", "/classify", "", Map.of("content-type", "image/png"), TestApi.png(4, 4), true);
     assertThat(invoke(open, event).path("statusCode").asInt()).isEqualTo(200);
+  }
+
+  /**
+   * One error for every bad variable: the key hashes (read as a secret) and a route's provider
+   * variables are named even when a plain variable is bad too.
+   */
+  @Test
+  void startUpNamesEveryBadVariableKeysAndProvidersIncluded() {
+    Map<String, String> env =
+        env(
+            "AUTOTAG_API_KEY_HASHES", "not-a-hash",
+            "AUTOTAG_API_MAX_BATCH", "0",
+            "AUTOTAG_PROVIDER", "roboflow");
+    assertThatThrownBy(
+            () ->
+                ApiWiring.create(
+                    env,
+                    ProviderRegistry.builtIn(),
+                    settings ->
+                        AwsClients.create(
+                            settings,
+                            StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("test", "test")))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("AUTOTAG_API_MAX_BATCH")
+        .hasMessageContaining("AUTOTAG_API_KEY_HASHES")
+        .hasMessageContaining("AUTOTAG_ROBOFLOW_MODEL");
   }
 
   @Test

@@ -137,10 +137,34 @@ public final class ReviewWiring implements AutoCloseable {
     Settings settings = Settings.of(env);
     ReviewConfig config = ReviewConfig.from(settings);
     Metrics metrics = Metrics.from(settings, metricsSink);
-    settings.check();
+    // No check yet: the secrets below are read (as references) first, so that the one check names
+    // every bad variable, theirs included. The clients connect to nothing until used.
     AwsClients aws = awsFactory.apply(config.aws());
     try {
-      Secrets secrets = Secrets.create(settings, aws);
+      Keys keys = Keys.read(config, settings, Secrets.create(settings, aws));
+      settings.check();
+      return new ReviewWiring(config, aws, keys.tokenKey(), keys.reviewerKeys(), clock, metrics);
+    } catch (RuntimeException e) {
+      aws.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Every problem with {@code env}, the keys' included, found without building anything or reading
+   * a stored secret: how the local stack checks all its functions before it starts any.
+   */
+  public static List<String> problems(Map<String, String> env) {
+    Settings settings = Settings.of(env);
+    ReviewConfig config = ReviewConfig.from(settings);
+    Metrics.from(settings);
+    Keys.read(config, settings, Secrets.create(settings, null));
+    return settings.problems();
+  }
+
+  /** The item-token signing key and the reviewers' key hashes; literal ones checked now. */
+  private record Keys(Secret tokenKey, Secret reviewerKeys) {
+    static Keys read(ReviewConfig config, Settings settings, Secrets secrets) {
       Secret tokenKey = secrets.required(ReviewConfig.TOKEN_KEY).orElse(null);
       if (tokenKey != null
           && !tokenKey.isReference()
@@ -164,11 +188,7 @@ public final class ReviewWiring implements AutoCloseable {
           }
         }
       }
-      settings.check();
-      return new ReviewWiring(config, aws, tokenKey, reviewerKeys, clock, metrics);
-    } catch (RuntimeException e) {
-      aws.close();
-      throw e;
+      return new Keys(tokenKey, reviewerKeys);
     }
   }
 

@@ -225,6 +225,8 @@ class ReviewHandlerTest {
         .hasMessageContaining("AUTOTAG_REVIEW_LEASE_SECONDS")
         .hasMessageContaining("AUTOTAG_FEEDBACK_BUCKET")
         .hasMessageContaining("AUTOTAG_FEEDBACK_PREFIX")
+        // A secret, read after the others: named in the same error all the same.
+        .hasMessageContaining("AUTOTAG_REVIEW_TOKEN_KEY")
         .hasMessageNotContaining("short");
 
     env.put("AUTOTAG_REVIEW_AUTH", "reviewer-key");

@@ -13,6 +13,7 @@ import io.autotag.shared.priming.SnapStartPriming;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.review.SqsReviewQueue;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -114,6 +115,18 @@ public final class TaggerWiring implements AutoCloseable {
     return create(env, providers, awsFactory, Clock.systemUTC(), metricsSink);
   }
 
+  /**
+   * Every problem with {@code env}, the providers' variables included, found without building
+   * anything: how the local stack checks all its functions before it starts any.
+   */
+  public static List<String> problems(Map<String, String> env, ProviderRegistry providers) {
+    Settings settings = Settings.of(env);
+    TaggerConfig.from(settings);
+    Metrics.from(settings);
+    providers.readSettings(settings);
+    return settings.problems();
+  }
+
   /** The same with a clock of the test's choosing. */
   static TaggerWiring create(
       Map<String, String> env,
@@ -133,9 +146,12 @@ public final class TaggerWiring implements AutoCloseable {
     Settings settings = Settings.of(env);
     TaggerConfig config = TaggerConfig.from(settings);
     Metrics metrics = Metrics.from(settings, metricsSink);
+    // The provider's variables too, before anything is built: one error names every bad one.
+    providers.readSettings(settings);
     settings.check();
     AwsClients aws = awsFactory.apply(config.aws());
     Classifier classifier = providers.measuredBy(metrics).create(settings, aws);
+    // What only building finds: a model file that cannot be read.
     settings.check();
     return new TaggerWiring(config, aws, classifier, jsonMapper(), clock, metrics);
   }

@@ -193,7 +193,7 @@ class HostedProvidersIT {
         .containsEntry("autotag:label", "cat")
         .containsEntry("autotag:model", "einstein/PetsModel");
     assertThat(server.tokensIssued()).isEqualTo(1);
-    assertThat(server.forms().getLast().part("sampleContent").orElseThrow().data())
+    assertThat(server.forms().getLast().part("sampleContent").orElseThrow().content())
         .isEqualTo(sample);
     assertThat(server.violations()).isEmpty();
   }
@@ -211,7 +211,8 @@ class HostedProvidersIT {
     assertThat(tags()).containsEntry("autotag:label", "cat");
     var form = server.forms().getLast();
     assertThat(form.part("sampleContent")).isEmpty();
-    assertThat(form.text("sampleLocation").orElseThrow()).contains("X-Amz-Signature=");
+    assertThat(EinsteinContractServer.field(form, "sampleLocation").orElseThrow())
+        .contains("X-Amz-Signature=");
     assertThat(server.violations()).isEmpty();
   }
 

@@ -60,6 +60,26 @@ class TaggerConfigTest {
         .hasMessageContaining("fake");
   }
 
+  /** The provider's variables are named in the same error, before any provider is built. */
+  @Test
+  void providerVariablesAreNamedWithTheRest() {
+    Map<String, String> env =
+        Map.of(
+            "AWS_REGION", "eu-west-1",
+            "AUTOTAG_REVIEW_QUEUE_URL", "https://q",
+            "AUTOTAG_REVIEW_THRESHOLD", "high",
+            "AUTOTAG_PROVIDER", "roboflow");
+
+    assertThatThrownBy(
+            () ->
+                TaggerWiring.create(
+                    env, ProviderRegistry.builtIn(), LocalAws::clients, Clock.systemUTC()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("AUTOTAG_REVIEW_THRESHOLD")
+        .hasMessageContaining("AUTOTAG_ROBOFLOW_MODEL")
+        .hasMessageContaining("AUTOTAG_ROBOFLOW_API_KEY");
+  }
+
   @Test
   void defaultsAreSensible() {
     TaggerConfig config =

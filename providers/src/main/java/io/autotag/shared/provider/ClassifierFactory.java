@@ -15,6 +15,15 @@ public interface ClassifierFactory {
   /** The name used in {@code AUTOTAG_PROVIDER}, for example {@code onnx}. */
   String name();
 
+  /**
+   * Reads this provider's variables from {@code settings}, recording each problem there, and builds
+   * nothing: no model is loaded, no secret fetched, no connection opened. A function calls it for
+   * its providers before its one {@link Settings#check()}, so that a single error names every bad
+   * variable, the provider's among them, before anything slow starts. {@link #create} reads them
+   * again (and may find what only building can, such as a model file that cannot be read).
+   */
+  default void readSettings(Settings settings) {}
+
   Classifier create(Settings settings, AwsClients aws);
 
   /**

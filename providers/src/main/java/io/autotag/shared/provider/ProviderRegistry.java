@@ -9,6 +9,7 @@ import io.autotag.shared.provider.onnx.OnnxClassifierFactory;
 import io.autotag.shared.provider.rekognition.RekognitionFactory;
 import io.autotag.shared.provider.roboflow.RoboflowFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,32 @@ public final class ProviderRegistry {
   }
 
   /**
+   * Reads the variables of every provider {@code AUTOTAG_PROVIDER} names (an unknown name is a
+   * problem too) into {@code settings} without building any: see {@link
+   * ClassifierFactory#readSettings}.
+   */
+  public void readSettings(Settings settings) {
+    for (String name : names(settings)) {
+      ClassifierFactory factory = factories.get(name);
+      if (factory == null) {
+        unknown(settings);
+      } else {
+        factory.readSettings(settings);
+      }
+    }
+  }
+
+  private static List<String> names(Settings settings) {
+    String names = settings.string(PROVIDER_VARIABLE, DEFAULT_PROVIDER).toLowerCase(Locale.ROOT);
+    return Arrays.stream(names.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+  }
+
+  private void unknown(Settings settings) {
+    settings.problem(
+        PROVIDER_VARIABLE + " names an unknown provider; known: " + factories.keySet());
+  }
+
+  /**
    * Builds the configured classifier; a comma list ({@code roboflow,onnx}) builds a {@link
    * FallbackClassifier} over them in that order. Records a problem in {@code settings} and returns
    * {@code null} when a name is unknown; callers must call {@link Settings#check()} before using
@@ -97,8 +124,7 @@ public final class ProviderRegistry {
   private Classifier create(String name, Settings settings, AwsClients aws) {
     ClassifierFactory factory = factories.get(name);
     if (factory == null) {
-      settings.problem(
-          PROVIDER_VARIABLE + " names an unknown provider; known: " + factories.keySet());
+      unknown(settings);
       return null;
     }
     Classifier classifier = factory.create(settings, aws);

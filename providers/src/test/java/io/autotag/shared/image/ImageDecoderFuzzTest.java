@@ -13,7 +13,7 @@ class ImageDecoderFuzzTest {
 
   private static final ImageDecoder DECODER = ImageDecoder.create();
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "3m")
   void decode(byte[] data) {
     try {
       DecodedImage image = DECODER.decode(data, 512, 512);

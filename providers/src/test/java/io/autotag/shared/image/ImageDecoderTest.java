@@ -374,6 +374,23 @@ class ImageDecoderTest {
   }
 
   @Test
+  void aTwelveMegapixelProgressiveJpegIsWithinTheCoefficientBudget() throws Exception {
+    byte[] jpeg = TestPictures.withFrameSize(progressiveJpeg(96, 64), 4000, 3000);
+
+    JpegFrame frame = JpegFrame.read(jpeg).orElseThrow();
+
+    // 4:2:0: 500x375 luma blocks and 250x188 of each chroma, 128 bytes a block.
+    assertThat(frame.progressive()).isTrue();
+    assertThat(frame.coefficientBytes()).isEqualTo((500L * 375 + 2L * 250 * 188) * 128);
+    assertThat(frame.coefficientBytes())
+        .isLessThanOrEqualTo(ImageDecoder.MAX_PROGRESSIVE_JPEG_BYTES);
+    // Its scans are far too short for 4000x3000: damaged, not refused as too much work.
+    ClassificationException thrown =
+        catchThrowableOfType(ClassificationException.class, () -> decoder.decode(jpeg, 512, 512));
+    assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
+  }
+
+  @Test
   void aBaselineJpegOfTheSameSizeIsNotRefusedForIt() throws Exception {
     byte[] jpeg =
         TestPictures.withFrameSize(

@@ -131,6 +131,11 @@ public final class Settings {
     problems.add(message);
   }
 
+  /** The problems recorded so far, each starting with its variable's name. */
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
   /** Throws a {@link ConfigurationException} naming every problem recorded so far. */
   public void check() {
     if (!problems.isEmpty()) {

@@ -20,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -182,26 +181,10 @@ public final class EinsteinClassifier implements Classifier {
       String message = root == null ? "" : root.path("message").asText("");
       throw http.failure(response, SafeText.clean(message, List.of(token)));
     }
-    if (root == null || !root.path("probabilities").isArray()) {
-      throw http.malformed("no probabilities array");
+    try {
+      return EinsteinResponses.labels(root, sampleId);
+    } catch (EinsteinResponses.MalformedException e) {
+      throw http.malformed(e.getMessage());
     }
-    JsonNode echoed = root.get("sampleId");
-    if (echoed != null && echoed.isTextual() && !echoed.asText().equals(sampleId)) {
-      throw http.malformed("the reply is for another sample");
-    }
-    List<Label> labels = new ArrayList<>();
-    for (JsonNode probability : root.path("probabilities")) {
-      String label = probability.path("label").asText("");
-      JsonNode value = probability.get("probability");
-      if (label.isBlank() || value == null || !value.isNumber()) {
-        throw http.malformed("a probability has no label or value");
-      }
-      double p = value.asDouble();
-      if (!(p >= 0.0 && p <= 1.0)) {
-        throw http.malformed("a probability is outside 0..1");
-      }
-      labels.add(new Label(label, p));
-    }
-    return labels;
   }
 }

@@ -18,17 +18,28 @@ public final class EinsteinFactory implements ClassifierFactory {
   }
 
   @Override
+  public void readSettings(Settings settings) {
+    // Without AWS clients: a stored token or key stays an unread reference.
+    read(settings, null);
+  }
+
+  @Override
   public Classifier create(Settings settings, AwsClients aws) {
+    EinsteinSettings einstein = read(settings, aws);
+    if (einstein.token() == null && einstein.privateKey() == null) {
+      return null;
+    }
+    return EinsteinClassifier.create(einstein);
+  }
+
+  private static EinsteinSettings read(Settings settings, AwsClients aws) {
     EinsteinSettings einstein = EinsteinSettings.from(settings, Secrets.create(settings, aws));
     // A literal key can be checked now; a stored one is read on first use, after restore.
     Secret key = einstein.privateKey();
     if (key != null && !key.isReference()) {
       check(key, settings);
     }
-    if (einstein.token() == null && key == null) {
-      return null;
-    }
-    return EinsteinClassifier.create(einstein);
+    return einstein;
   }
 
   private static void check(Secret key, Settings settings) {

@@ -35,6 +35,12 @@ public final class OnnxClassifierFactory implements ClassifierFactory {
     return OnnxClassifier.NAME;
   }
 
+  /** The variables only; the model, labels and descriptor are read when it is built. */
+  @Override
+  public void readSettings(Settings settings) {
+    OnnxSettings.from(settings);
+  }
+
   @Override
   public Classifier create(Settings settings, AwsClients aws) {
     OnnxSettings config = OnnxSettings.from(settings);

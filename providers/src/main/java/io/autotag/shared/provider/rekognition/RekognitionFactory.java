@@ -20,6 +20,11 @@ public final class RekognitionFactory implements ClassifierFactory {
   }
 
   @Override
+  public void readSettings(Settings settings) {
+    RekognitionSettings.from(settings);
+  }
+
+  @Override
   public Classifier create(Settings settings, AwsClients aws) {
     RekognitionSettings rekognition = RekognitionSettings.from(settings);
     return new RekognitionClassifier(

@@ -15,6 +15,12 @@ public final class RoboflowFactory implements ClassifierFactory {
   }
 
   @Override
+  public void readSettings(Settings settings) {
+    // Without AWS clients: a stored key stays an unread reference.
+    RoboflowSettings.from(settings, Secrets.create(settings, null));
+  }
+
+  @Override
   public Classifier create(Settings settings, AwsClients aws) {
     return RoboflowClassifier.create(
         RoboflowSettings.from(settings, Secrets.create(settings, aws)));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.shared.classify.ImageFormat;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.http.ContractServer;
+import io.autotag.shared.provider.http.HeaderParameters;
 import io.autotag.shared.provider.http.MultipartForm;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -14,9 +15,11 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -202,19 +205,15 @@ public final class EinsteinContractServer extends ContractServer {
         || !validTokens.contains(authorization.substring(7))) {
       return Response.json(401, "{\"message\":\"Invalid access token\"}");
     }
-    MultipartForm form;
-    try {
-      form = MultipartForm.parse(request.header("Content-Type"), request.body());
-    } catch (IllegalArgumentException e) {
-      throw new Violation("bad multipart: " + e.getMessage());
-    }
+    MultipartForm form = multipart(request);
     forms.add(form);
-    for (String name : form.names()) {
-      if (form.all(name).size() > 1) {
-        throw new Violation("field " + name + " sent twice");
+    Set<String> names = new HashSet<>();
+    for (MultipartForm.Part part : form.parts()) {
+      if (!names.add(part.name())) {
+        throw new Violation("field " + part.name() + " sent twice");
       }
     }
-    if (form.text("modelId").isEmpty()) {
+    if (field(form, "modelId").isEmpty()) {
       throw new Violation("modelId is required");
     }
     long samples =
@@ -224,37 +223,68 @@ public final class EinsteinContractServer extends ContractServer {
     if (samples != 1) {
       throw new Violation("exactly one of sampleLocation, sampleContent, sampleBase64Content");
     }
-    form.text("sampleLocation").ifPresent(this::checkUrl);
+    field(form, "sampleLocation").ifPresent(this::checkUrl);
     if (form.part("sampleContent").isPresent()) {
       MultipartForm.Part file = form.part("sampleContent").get();
-      if (file.fileName().isEmpty() || file.contentType().isEmpty()) {
+      if (file.filename() == null || file.contentType() == null) {
         throw new Violation("sampleContent must be a file part with a content type");
       }
-      checkImage(file.data());
-      if (!ImageFormat.sniff(file.data()).get().mediaType().equals(file.contentType().get())) {
+      checkImage(file.content());
+      if (!ImageFormat.sniff(file.content()).get().mediaType().equals(file.contentType())) {
         throw new Violation("sampleContent's content type does not match its bytes");
       }
     }
     if (form.part("sampleBase64Content").isPresent()) {
       try {
-        checkImage(Base64.getDecoder().decode(form.text("sampleBase64Content").get()));
+        checkImage(Base64.getDecoder().decode(field(form, "sampleBase64Content").get()));
       } catch (IllegalArgumentException e) {
         throw new Violation("sampleBase64Content is not base64");
       }
     }
-    if (form.text("numResults").isPresent()) {
+    if (field(form, "numResults").isPresent()) {
       try {
-        if (Integer.parseInt(form.text("numResults").get()) < 1) {
+        if (Integer.parseInt(field(form, "numResults").get()) < 1) {
           throw new Violation("numResults must be positive");
         }
       } catch (NumberFormatException e) {
         throw new Violation("numResults is not a number");
       }
     }
-    if (!modelId.equals(form.text("modelId").get())) {
+    if (!modelId.equals(field(form, "modelId").get())) {
       return Response.json(400, "{\"message\":\"Bad Request: The model ID can't be found.\"}");
     }
     return null;
+  }
+
+  /**
+   * Parses the body strictly: {@code multipart/form-data} with a boundary, no preamble before the
+   * first delimiter (clients never send one), and the framing {@link MultipartForm} requires.
+   */
+  private static MultipartForm multipart(Received request) throws Violation {
+    String contentType = request.header("Content-Type");
+    if (contentType == null
+        || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data;")) {
+      throw new Violation("bad multipart: not multipart/form-data with a boundary");
+    }
+    String boundary =
+        HeaderParameters.find(contentType, "boundary")
+            .orElseThrow(() -> new Violation("bad multipart: no boundary"));
+    byte[] body = request.body();
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+    if (body.length < delimiter.length
+        || !Arrays.equals(body, 0, delimiter.length, delimiter, 0, delimiter.length)) {
+      throw new Violation("bad multipart: the body does not start with the boundary");
+    }
+    try {
+      return MultipartForm.parse(body, boundary);
+    } catch (MultipartForm.MalformedMultipartException e) {
+      throw new Violation("bad multipart: " + e.getMessage());
+    }
+  }
+
+  /** A field's text exactly as sent (not trimmed, present when empty), so a sloppy value fails. */
+  public static Optional<String> field(MultipartForm form, String name) {
+    return form.part(name).map(MultipartForm.Part::text);
   }
 
   /** Both endpoints take a body of declared length; a chunked upload is not what clients send. */
@@ -286,7 +316,7 @@ public final class EinsteinContractServer extends ContractServer {
   @Override
   protected Response success(Received request) {
     MultipartForm form = forms.getLast();
-    int numResults = form.text("numResults").map(Integer::parseInt).orElse(5);
+    int numResults = field(form, "numResults").map(Integer::parseInt).orElse(5);
     ObjectNode root = json.createObjectNode();
     ArrayNode probabilities = root.putArray("probabilities");
     labels().stream()
@@ -299,7 +329,7 @@ public final class EinsteinContractServer extends ContractServer {
                     .put("label", l.name())
                     .put("probability", l.confidence()));
     root.put("object", "predictresponse");
-    form.text("sampleId").ifPresent(id -> root.put("sampleId", id));
+    field(form, "sampleId").ifPresent(id -> root.put("sampleId", id));
     return Response.json(200, root.toString());
   }
 

@@ -1,4 +1,4 @@
-package io.autotag.api;
+package io.autotag.shared.provider.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,25 +16,26 @@ import java.util.Optional;
  * the parser works on the byte array: it finds each delimiter ({@code CRLF--boundary}), reads the
  * part's headers, and keeps the content between delimiters byte for byte, which is what binary
  * image parts need. A body without its closing delimiter is malformed, as is one with too many
- * parts.
+ * parts. It is the reading half of {@link Multipart}: the classification API parses uploads with
+ * it, and the provider contract servers in the tests parse what the provider clients send.
  *
  * <p>Written here rather than taken from a library: Commons FileUpload 2 has only milestone
  * releases, and the servlet-free parsers on Maven Central pull in far more than this class.
  */
-final class MultipartForm {
+public final class MultipartForm {
 
   /**
    * One form field or file; {@code filename} and {@code contentType} are {@code null} if absent.
    */
-  record Part(String name, String filename, String contentType, byte[] content) {
+  public record Part(String name, String filename, String contentType, byte[] content) {
 
-    String text() {
+    public String text() {
       return new String(content, StandardCharsets.UTF_8);
     }
   }
 
   /** The body does not follow the multipart format. */
-  static final class MalformedMultipartException extends Exception {
+  public static final class MalformedMultipartException extends Exception {
     MalformedMultipartException(String message) {
       super(message, null, false, false);
     }
@@ -51,20 +52,21 @@ final class MultipartForm {
     this.parts = List.copyOf(parts);
   }
 
-  List<Part> parts() {
+  public List<Part> parts() {
     return parts;
   }
 
-  Optional<Part> part(String name) {
+  public Optional<Part> part(String name) {
     return parts.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
   /** A field's value as UTF-8 text, trimmed; empty when absent or blank. */
-  Optional<String> text(String name) {
+  public Optional<String> text(String name) {
     return part(name).map(Part::text).map(String::trim).filter(s -> !s.isEmpty());
   }
 
-  static MultipartForm parse(byte[] body, String boundary) throws MalformedMultipartException {
+  public static MultipartForm parse(byte[] body, String boundary)
+      throws MalformedMultipartException {
     if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
       throw new MalformedMultipartException("the multipart boundary is missing or too long");
     }
@@ -165,7 +167,7 @@ final class MultipartForm {
     return true;
   }
 
-  static int indexOf(byte[] data, byte[] pattern, int from) {
+  private static int indexOf(byte[] data, byte[] pattern, int from) {
     int last = data.length - pattern.length;
     byte first = pattern[0];
     for (int i = Math.max(from, 0); i <= last; i++) {

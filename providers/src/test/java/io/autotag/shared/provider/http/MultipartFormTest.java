@@ -1,4 +1,4 @@
-package io.autotag.api;
+package io.autotag.shared.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.autotag.api;
+package io.autotag.shared.provider.http;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -9,11 +9,11 @@ import java.util.Optional;
  * not inside quotes, names are case-insensitive, and a quoted value may contain escaped characters
  * (RFC 9110 section 5.6.4).
  */
-final class HeaderParameters {
+public final class HeaderParameters {
 
   private HeaderParameters() {}
 
-  static Optional<String> find(String headerValue, String name) {
+  public static Optional<String> find(String headerValue, String name) {
     int i = headerValue.indexOf(';');
     if (i < 0) {
       return Optional.empty();
