@@ -1,6 +1,7 @@
 package io.autotag.benchmarks;
 
 import io.autotag.api.ApiHandler;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalApiServer;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.testing.FakeClassifier;
@@ -62,7 +63,7 @@ public final class ApiBenchmark {
           ApiFixture.event(
               "POST",
               "/classify",
-              ApiFixture.withKey("content-type", "application/json"),
+              LambdaEvents.bearerHeaders(ApiFixture.KEY, "content-type", "application/json"),
               body.getBytes(StandardCharsets.UTF_8),
               false);
       // Warm every path (JIT, connection pool) before measuring any.

@@ -75,16 +75,6 @@ final class ApiFixture {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Headers with the benchmark's key as a bearer token. */
-  static Map<String, String> withKey(String... headers) {
-    Map<String, String> map = new HashMap<>();
-    map.put("authorization", "Bearer " + KEY);
-    for (int i = 0; i < headers.length; i += 2) {
-      map.put(headers[i], headers[i + 1]);
-    }
-    return map;
-  }
-
   /** Invokes the handler; fails unless it answers {@code status}. */
   static void invoke(ApiHandler handler, byte[] event, int status) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

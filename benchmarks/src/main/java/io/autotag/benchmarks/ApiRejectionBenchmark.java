@@ -1,6 +1,7 @@
 package io.autotag.benchmarks;
 
 import io.autotag.api.ApiHandler;
+import io.autotag.local.LambdaEvents;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,7 +32,11 @@ public final class ApiRejectionBenchmark {
             Map.of(
                 "content-type", "image/jpeg", "authorization", "Bearer not-a-valid-key-0123456789"),
             image);
-    byte[] goodKey = event("POST", ApiFixture.withKey("content-type", "image/jpeg"), image);
+    byte[] goodKey =
+        event(
+            "POST",
+            LambdaEvents.bearerHeaders(ApiFixture.KEY, "content-type", "image/jpeg"),
+            image);
 
     for (int i = 0; i < 500; i++) {
       invoke(handler, health, 200);

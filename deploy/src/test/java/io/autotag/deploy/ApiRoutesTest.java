@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
+import io.autotag.local.LambdaEvents;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.provider.ClassifierFactory;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -15,6 +16,7 @@ import io.autotag.shared.testing.FakeClassifier;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,17 +71,18 @@ class ApiRoutesTest {
   }
 
   private static JsonNode invoke(ApiHandler handler, String method, String path) throws Exception {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("version", "2.0");
+    // The route key is the one the template declares; the router reads the method and path.
+    ObjectNode event =
+        LambdaEvents.httpApi(
+            JSON,
+            method,
+            path,
+            "",
+            Map.of("content-type", "application/json"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            false);
     event.put("routeKey", method + " " + path);
-    event.put("rawPath", path);
-    event.put("rawQueryString", "");
-    event.putObject("headers").put("content-type", "application/json");
-    ObjectNode context = event.putObject("requestContext");
-    context.put("requestId", "route-check");
-    context.putObject("http").put("method", method).put("path", path);
-    event.put("body", "{}");
-    event.put("isBase64Encoded", false);
+    ((ObjectNode) event.path("requestContext")).put("requestId", "route-check");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
         new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, context("route-check"));

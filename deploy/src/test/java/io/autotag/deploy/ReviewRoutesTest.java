@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.review.ReviewHandler;
 import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,17 +69,18 @@ class ReviewRoutesTest {
 
   private static JsonNode invoke(ReviewHandler handler, String method, String path)
       throws Exception {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("version", "2.0");
+    // The route key is the one the template declares; the router reads the method and path.
+    ObjectNode event =
+        LambdaEvents.httpApi(
+            JSON,
+            method,
+            path,
+            "",
+            Map.of("content-type", "application/json"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            false);
     event.put("routeKey", method + " " + path);
-    event.put("rawPath", path);
-    event.put("rawQueryString", "");
-    event.putObject("headers").put("content-type", "application/json");
-    ObjectNode context = event.putObject("requestContext");
-    context.put("requestId", "route-check");
-    context.putObject("http").put("method", method).put("path", path);
-    event.put("body", "{}");
-    event.put("isBase64Encoded", false);
+    ((ObjectNode) event.path("requestContext")).put("requestId", "route-check");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
         new ByteArrayInputStream(JSON.writeValueAsBytes(event)),

@@ -7,6 +7,7 @@ import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.pipeline.S3EventKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -83,6 +84,19 @@ public final class LambdaEvents {
     object.versionId().ifPresent(version -> created.put("versionId", version));
     created.put("sequencer", sequencer);
     return root;
+  }
+
+  /**
+   * Request headers carrying {@code key} as a bearer token ({@code authorization: Bearer key}),
+   * plus the given name/value pairs, for events built with {@link #httpApi}.
+   */
+  public static Map<String, String> bearerHeaders(String key, String... namesAndValues) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("authorization", "Bearer " + key);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.put(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return headers;
   }
 
   /**

@@ -132,12 +132,8 @@ final class TestApi {
     return LambdaEvents.httpApi(JSON, method, path, query, headers, body, binary);
   }
 
+  /** Headers with the test key as a bearer token, plus name/value pairs. */
   static Map<String, String> withKey(String... headers) {
-    Map<String, String> map = new HashMap<>();
-    map.put("authorization", "Bearer " + KEY);
-    for (int i = 0; i < headers.length; i += 2) {
-      map.put(headers[i], headers[i + 1]);
-    }
-    return map;
+    return LambdaEvents.bearerHeaders(KEY, headers);
   }
 }

@@ -3,6 +3,7 @@ package io.autotag.review;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.autotag.local.LambdaEvents;
 import io.autotag.local.LocalLambdaContext;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -70,26 +72,24 @@ final class TestReview {
     return ReviewWiring.create(env, aws, clock, metrics);
   }
 
-  /** A payload 2.0 event as the HTTP API sends it. */
+  /** A payload 2.0 event as the HTTP API sends it: a JSON body, if any, and its own request id. */
   static ObjectNode event(String method, String path, Map<String, String> headers, String body) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("version", "2.0");
-    event.put("routeKey", "$default");
-    event.put("rawPath", path);
-    event.put("rawQueryString", "");
-    ObjectNode h = event.putObject("headers");
+    Map<String, String> h = new LinkedHashMap<>();
     h.put("host", "local");
-    headers.forEach(h::put);
+    h.putAll(headers);
     if (body != null) {
       h.put("content-type", "application/json");
-      event.put("body", body);
     }
-    ObjectNode context = event.putObject("requestContext");
-    context.put("requestId", "req-" + System.nanoTime());
-    context.put("stage", "$default");
-    ObjectNode http = context.putObject("http");
-    http.put("method", method);
-    http.put("path", path);
+    ObjectNode event =
+        LambdaEvents.httpApi(
+            JSON,
+            method,
+            path,
+            "",
+            h,
+            body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+            false);
+    ((ObjectNode) event.path("requestContext")).put("requestId", "req-" + System.nanoTime());
     event.put("isBase64Encoded", false);
     return event;
   }
