@@ -249,10 +249,10 @@ final class BatchOperationsTasks {
     Map<ResultCode, Integer> codes = new EnumMap<>(ResultCode.class);
     results.forEach(r -> codes.merge(r.code(), 1, Integer::sum));
     var line =
-        log.atInfo()
+        BatchReport.of(processed)
+            .addTo(log.atInfo())
             .addKeyValue("jobId", SafeText.of(event.path("job").path("id").asText("")))
-            .addKeyValue("schema", schema)
-            .addKeyValue("report", BatchReport.of(processed));
+            .addKeyValue("schema", schema);
     JsonNode userArguments = event.path("job").path("userArguments");
     if (userArguments.isObject() && !userArguments.isEmpty()) {
       // Names only: values are whatever the job's creator put there.

@@ -35,7 +35,7 @@ final class S3Events {
     }
     List<ObjectResult> results = pipeline.process(items, deadline);
     BatchReport report = BatchReport.of(results);
-    log.atInfo().addKeyValue("report", report).log("invocation done");
+    report.addTo(log.atInfo()).log("invocation done");
     if (report.retry() > 0) {
       throw new RetryLaterException(report.retrySummary());
     }

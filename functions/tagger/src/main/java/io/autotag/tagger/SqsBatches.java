@@ -81,8 +81,8 @@ final class SqsBatches {
     results.stream()
         .filter(result -> result.outcome() == Outcome.RETRY)
         .forEach(result -> failures.add(messageOf.get(result.item())));
-    log.atInfo()
-        .addKeyValue("report", BatchReport.of(results))
+    BatchReport.of(results)
+        .addTo(log.atInfo())
         .addKeyValue("failedMessages", failures.size())
         .log("batch done");
     ObjectNode response = json.createObjectNode();

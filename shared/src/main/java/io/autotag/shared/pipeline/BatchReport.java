@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * How many objects of a batch ended in each {@link Outcome}, plus the objects that must be retried
@@ -39,6 +40,20 @@ public record BatchReport(
         counts.getOrDefault(Outcome.GONE, 0),
         counts.getOrDefault(Outcome.RETRY, 0),
         retries);
+  }
+
+  /**
+   * Adds the counts to a log line as top-level numeric fields ({@code classified}, {@code review},
+   * {@code skipped}, {@code duplicate}, {@code gone}, {@code retry}); each retried object has its
+   * own {@code object processed} line.
+   */
+  public LoggingEventBuilder addTo(LoggingEventBuilder line) {
+    return line.addKeyValue("classified", classified)
+        .addKeyValue("review", review)
+        .addKeyValue("skipped", skipped)
+        .addKeyValue("duplicate", duplicate)
+        .addKeyValue("gone", gone)
+        .addKeyValue("retry", retry);
   }
 
   public int total() {

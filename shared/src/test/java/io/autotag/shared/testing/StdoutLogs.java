@@ -37,7 +37,7 @@ public final class StdoutLogs implements AutoCloseable {
   /** Starts capturing; fails when the configuration has no {@code STDOUT} stream appender. */
   public static StdoutLogs start() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     if (!(root.getAppender("STDOUT") instanceof OutputStreamAppender<ILoggingEvent> stdout)) {
       throw new IllegalStateException("logback.xml has no STDOUT appender on the root logger");
     }

@@ -1,4 +1,4 @@
-package io.autotag.api;
+package io.autotag.shared.provider.http;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.autotag.shared.provider.http.MultipartForm;
