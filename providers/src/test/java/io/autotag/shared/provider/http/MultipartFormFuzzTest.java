@@ -1,7 +1,6 @@
 package io.autotag.shared.provider.http;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.autotag.shared.provider.http.MultipartForm;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
