@@ -22,7 +22,11 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-ZIPS = ["functions/tagger/target/tagger.zip", "functions/classify-api/target/classify-api.zip"]
+ZIPS = [
+    "functions/tagger/target/tagger.zip",
+    "functions/classify-api/target/classify-api.zip",
+    "functions/review/target/review.zip",
+]
 KEY = "autotag-example-key"  # the example key whose hash events/env.json configures
 
 results = []

@@ -168,6 +168,27 @@ class SamLocalTemplateTest {
   }
 
   @Test
+  void theReviewersJwtAuthorizerIsOneSamLocalSkipsInsteadOfRefusingToStart() {
+    // sam local start-api refuses to start (0 routes) on an x-amazon-apigateway-authorizer in an
+    // HTTP API's DefinitionBody without a Lambda payload version, and a JWT authorizer has none.
+    // Declared under the API's Auth, SAM adds it to the OpenAPI on deploy and sam local skips it.
+    Map<String, Object> body = map(template.properties(API).get("DefinitionBody"));
+    Map<String, Object> schemes = map(map(body.get("components")).get("securitySchemes"));
+    for (Map.Entry<String, Object> scheme : schemes.entrySet()) {
+      Object authorizer = map(scheme.getValue()).get("x-amazon-apigateway-authorizer");
+      if (authorizer != null) {
+        assertThat(map(authorizer))
+            .as(scheme.getKey() + ": sam local needs a payload version")
+            .containsKey("authorizerPayloadFormatVersion");
+      }
+    }
+    Map<String, Object> jwt =
+        map(map(map(template.properties(API).get("Auth")).get("Authorizers")).get("reviewerJwt"));
+    assertThat(jwt).containsEntry("IdentitySource", "$request.header.Authorization");
+    assertThat(map(jwt.get("JwtConfiguration"))).containsKeys("issuer", "audience");
+  }
+
+  @Test
   void environmentVariablesAreValuesSamLocalCanResolve() {
     List<Map<String, Object>> environments = new ArrayList<>();
     template.at("Globals.Function.Environment.Variables").ifPresent(v -> environments.add(map(v)));
