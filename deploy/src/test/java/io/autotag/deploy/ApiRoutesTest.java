@@ -3,6 +3,7 @@ package io.autotag.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,7 +71,12 @@ class ApiRoutesTest {
     }
   }
 
-  private static JsonNode invoke(ApiHandler handler, String method, String path) throws Exception {
+  /**
+   * Invokes a function's handler with a payload 2.0 event of one template route (also
+   * ReviewRoutesTest's).
+   */
+  static JsonNode invoke(RequestStreamHandler handler, String method, String path)
+      throws Exception {
     // The route key is the one the template declares; the router reads the method and path.
     ObjectNode event =
         LambdaEvents.httpApi(

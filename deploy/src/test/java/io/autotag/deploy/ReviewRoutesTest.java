@@ -2,16 +2,9 @@ package io.autotag.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autotag.local.LambdaEvents;
 import io.autotag.review.ReviewHandler;
 import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,8 +17,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * path it only answers 404 or 405 to. No AWS call is made: the API routes stop at the missing key.
  */
 class ReviewRoutesTest {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void everyTemplateRouteOfTheReviewFunctionIsARouteOfItsRouter() throws Exception {
@@ -54,7 +45,8 @@ class ReviewRoutesTest {
       for (SamLocalTemplateTest.Route route : routes) {
         for (String action : List.of("claim", "verdict", "release", "extend", "me", "stats")) {
           String path = route.path().replace("{file}", "app.js").replace("{action}", action);
-          int status = invoke(handler, route.method(), path).path("statusCode").asInt();
+          int status =
+              ApiRoutesTest.invoke(handler, route.method(), path).path("statusCode").asInt();
           boolean post = List.of("claim", "verdict", "release", "extend").contains(action);
           if (route.path().contains("{action}") && post != route.method().equals("POST")) {
             continue; // the other method's action
@@ -62,30 +54,11 @@ class ReviewRoutesTest {
           assertThat(status).as(route.key() + " as " + path).isNotIn(404, 405);
         }
       }
-      assertThat(invoke(handler, "GET", "/review/no-such-file.js").path("statusCode").asInt())
+      assertThat(
+              ApiRoutesTest.invoke(handler, "GET", "/review/no-such-file.js")
+                  .path("statusCode")
+                  .asInt())
           .isEqualTo(404);
     }
-  }
-
-  private static JsonNode invoke(ReviewHandler handler, String method, String path)
-      throws Exception {
-    // The route key is the one the template declares; the router reads the method and path.
-    ObjectNode event =
-        LambdaEvents.httpApi(
-            JSON,
-            method,
-            path,
-            "",
-            Map.of("content-type", "application/json"),
-            "{}".getBytes(StandardCharsets.UTF_8),
-            false);
-    event.put("routeKey", method + " " + path);
-    ((ObjectNode) event.path("requestContext")).put("requestId", "route-check");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
-        out,
-        ApiRoutesTest.context("route-check"));
-    return JSON.readTree(out.toByteArray());
   }
 }
