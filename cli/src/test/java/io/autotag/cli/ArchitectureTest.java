@@ -34,8 +34,9 @@ import java.util.Set;
  *   <li>the shared core (pipeline, tags, review messages, AWS clients, settings, secrets, URL
  *       fetcher) never reaches the providers, image decoding or ONNX Runtime;
  *   <li>{@code shared} knows no function, no CLI, no local runtime and no Lambda type;
- *   <li>function code never uses the local runtime or the CLI (development code stays out of the
- *       zips), and no function depends on another;
+ *   <li>function code never uses the local runtime, the emulators or the CLI (development code
+ *       stays out of the zips), and no function depends on another;
+ *   <li>the emulators depend on nothing of ours, so every module's tests can start them;
  *   <li>environment variables are read only in handlers' no-arg constructors (what Lambda calls)
  *       and in the CLI's {@code main}; everything else gets a map;
  *   <li>{@code Optional} is a return type only: never a parameter, a field or a record component
@@ -48,7 +49,8 @@ import java.util.Set;
 class ArchitectureTest {
 
   /** Top-level packages under {@code io.autotag} that are not a Lambda function. */
-  private static final Set<String> NOT_FUNCTIONS = Set.of("shared", "cli", "local", "benchmarks");
+  private static final Set<String> NOT_FUNCTIONS =
+      Set.of("shared", "cli", "local", "emulators", "benchmarks");
 
   private static final String[] CORE = {
     "io.autotag.shared.classify..",
@@ -112,7 +114,24 @@ class ArchitectureTest {
           .that(describe("are function classes", ArchitectureTest::isFunctionClass))
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.autotag.local..", "io.autotag.cli..", "io.autotag.benchmarks..");
+          .resideInAnyPackage(
+              "io.autotag.local..",
+              "io.autotag.emulators..",
+              "io.autotag.cli..",
+              "io.autotag.benchmarks..");
+
+  @ArchTest
+  static final ArchRule emulatorsDependOnNothingOfOurs =
+      noClasses()
+          .that()
+          .resideInAPackage("io.autotag.emulators..")
+          .should()
+          .dependOnClassesThat(
+              describe(
+                  "are autotag classes outside emulators",
+                  (JavaClass c) ->
+                      c.getPackageName().startsWith("io.autotag.")
+                          && !c.getPackageName().startsWith("io.autotag.emulators")));
 
   @ArchTest
   static final ArchRule noFunctionDependsOnAnother =
@@ -127,7 +146,8 @@ class ArchitectureTest {
     "io.autotag.tagger..",
     "io.autotag.review..",
     "io.autotag.api..",
-    "io.autotag.local.."
+    "io.autotag.local..",
+    "io.autotag.emulators.."
   };
 
   @ArchTest

@@ -2,7 +2,7 @@ package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
@@ -13,10 +13,8 @@ import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,12 +86,10 @@ class BatchBackfillIT {
               synchronized (invocations) {
                 invocations.add(event);
               }
-              ByteArrayOutputStream out = new ByteArrayOutputStream();
-              handler.handleRequest(
-                  new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                  out,
-                  new LocalLambdaContext("batch", "autotag-tagger", Duration.ofMinutes(1)));
-              return out.toString(StandardCharsets.UTF_8);
+              byte[] response =
+                  LocalFunction.TAGGER.invoke(
+                      handler, "batch", event.getBytes(StandardCharsets.UTF_8));
+              return new String(response, StandardCharsets.UTF_8);
             },
             4);
   }

@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,19 +98,16 @@ public final class LocalApiServer implements AutoCloseable {
       }
       String requestId = UUID.randomUUID().toString();
       byte[] event = json.writeValueAsBytes(event(exchange, body, requestId));
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      byte[] response;
       try {
-        handler.handleRequest(
-            new ByteArrayInputStream(event),
-            output,
-            new LocalLambdaContext(requestId, "autotag-classify-api", Duration.ofSeconds(29)));
-      } catch (RuntimeException | IOException e) {
+        response = LocalFunction.CLASSIFY_API.invoke(handler, requestId, event);
+      } catch (RuntimeException e) {
         // What API Gateway answers when the integration fails.
         log.atError().setCause(e).addKeyValue("requestId", requestId).log("handler failed");
         send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
         return;
       }
-      respond(exchange, json.readTree(output.toByteArray()));
+      respond(exchange, json.readTree(response));
     }
   }
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -17,8 +17,6 @@ import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,11 +262,6 @@ class MotoNotificationsIT {
   }
 
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(json.writeValueAsBytes(event)),
-        out,
-        new LocalLambdaContext("moto-1", "autotag-tagger", Duration.ofMinutes(1)));
-    return json.readTree(out.toByteArray());
+    return LocalFunction.TAGGER.invoke(handler, "moto-1", event);
   }
 }

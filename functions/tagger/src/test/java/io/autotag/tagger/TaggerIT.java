@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
@@ -18,15 +18,12 @@ import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -105,12 +102,9 @@ class TaggerIT {
   }
 
   static String invoke(RequestStreamHandler handler, String eventJson) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
-        out,
-        new LocalLambdaContext("req-1", "autotag-tagger", Duration.ofMinutes(1)));
-    return out.toString(StandardCharsets.UTF_8);
+    byte[] response =
+        LocalFunction.TAGGER.invoke(handler, "req-1", eventJson.getBytes(StandardCharsets.UTF_8));
+    return new String(response, StandardCharsets.UTF_8);
   }
 
   static String event(String file) throws IOException {

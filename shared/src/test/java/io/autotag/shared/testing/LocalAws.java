@@ -1,19 +1,14 @@
 package io.autotag.shared.testing;
 
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.emulators.LoopbackS3;
+import io.autotag.emulators.LoopbackSqs;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.config.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -22,9 +17,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * Real S3 and SQS protocol servers in this JVM, on loopback ports: LocalS3 (in memory) and
- * ElasticMQ. Gives the environment map a function needs to talk to them and clients with dummy
- * credentials.
+ * Real S3 and SQS protocol servers in this JVM, on free loopback ports: LocalS3 (in memory) and
+ * ElasticMQ, started as {@code autotag serve} starts them ({@link LoopbackS3}, {@link LoopbackSqs}:
+ * 127.0.0.1 only, request buffers released). Gives the environment map a function needs to talk to
+ * them and clients with dummy credentials.
  */
 public final class LocalAws implements AutoCloseable {
 
@@ -32,37 +28,33 @@ public final class LocalAws implements AutoCloseable {
   private static final StaticCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
-  private final LocalS3 s3Server;
-  private final SQSRestServer sqsServer;
-  private final int s3Port;
-  private final int sqsPort;
+  private final LoopbackS3 s3Server;
+  private final LoopbackSqs sqsServer;
   private final AwsClients clients;
 
-  private LocalAws() {
-    s3Port = freePort();
-    s3Server =
-        LocalS3.builder()
-            .port(s3Port)
-            .mode(LocalS3Mode.IN_MEMORY)
-            .s3ExecutorThreadNum(8)
-            .nettyChildEventGroupThreadNum(4)
-            .build();
-    s3Server.start();
-    sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
-    clients = clients(env());
+  private LocalAws(LoopbackS3 s3Server, LoopbackSqs sqsServer) {
+    this.s3Server = s3Server;
+    this.sqsServer = sqsServer;
+    this.clients = clients(env());
   }
 
+  /** Starts both servers; nothing is left running if one fails. */
   public static LocalAws start() {
-    return new LocalAws();
+    LoopbackS3 s3 = LoopbackS3.start(0, 8);
+    try {
+      return new LocalAws(s3, LoopbackSqs.start(0));
+    } catch (RuntimeException | Error e) {
+      s3.close();
+      throw e;
+    }
   }
 
   /** The AWS part of a function's environment, pointing at these servers. */
   public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_REGION", REGION);
-    env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Port);
-    env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort);
+    env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
     return env;
   }
 
@@ -200,18 +192,11 @@ public final class LocalAws implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
-    clients.close();
-    sqsServer.stopAndWait();
-    s3Server.shutdown();
+    try (s3Server;
+        sqsServer) {
+      clients.close();
+    }
   }
 }
