@@ -2,6 +2,7 @@ package io.autotag.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.autotag.local.HeadlessChromium;
 import io.autotag.local.LocalApiServer;
 import io.autotag.review.ReviewHandler;
 import io.autotag.review.ReviewWiring;
@@ -28,8 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -189,34 +188,17 @@ public final class ReviewRoundTrip {
   }
 
   private Result pages(int loads) throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    Path driverPath = Path.of("/usr/bin/chromedriver");
-    if (!Files.isExecutable(chromium) || !Files.isExecutable(driverPath)) {
+    if (HeadlessChromium.missing().isPresent()) {
       System.out.println(
-          "page time to first item: skipped (apt-get install chromium chromium-driver)");
+          "page time to first item: skipped ("
+              + HeadlessChromium.missing().get()
+              + "; "
+              + HeadlessChromium.INSTALL
+              + ")");
       return null;
     }
-    Path profile = Files.createTempDirectory("autotag-bench-chromium");
     ChromeDriver driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(driverPath.toFile())
-                .usingAnyFreePort()
-                .build(),
-            new ChromeOptions()
-                .setBinary(chromium.toFile())
-                .addArguments(
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-dev-shm-usage",
-                    "--window-size=1440,900",
-                    "--user-data-dir=" + profile));
+        HeadlessChromium.start(Files.createTempDirectory("autotag-bench-chromium"));
     List<Double> measured = new ArrayList<>();
     List<Double> baseline = new ArrayList<>();
     try {

@@ -39,8 +39,9 @@ import java.util.Set;
  *   <li>the emulators depend on nothing of ours, so every module's tests can start them;
  *   <li>environment variables are read only in handlers' no-arg constructors (what Lambda calls)
  *       and in the CLI's {@code main}; everything else gets a map;
- *   <li>{@code Optional} is a return type only: never a parameter, a field or a record component
- *       (the AWS SDK's convention; an absent value there is {@code null}, said in the javadoc).
+ *   <li>{@code Optional} is a return type only, in all of our code: never a parameter, a field or a
+ *       record component (the AWS SDK's convention; an absent value there is {@code null}, said in
+ *       the javadoc). {@link TestCodeArchitectureTest} checks the same on test code.
  * </ul>
  */
 @AnalyzeClasses(
@@ -137,25 +138,15 @@ class ArchitectureTest {
   static final ArchRule noFunctionDependsOnAnother =
       slices().assignedFrom(functions()).should().notDependOnEachOther();
 
-  /**
-   * Where {@code Optional} is a return type only: everything but the CLI, whose local stack is
-   * being split (its {@code Options} still holds one).
-   */
-  private static final String[] OPTIONAL_RETURNS_ONLY = {
-    "io.autotag.shared..",
-    "io.autotag.tagger..",
-    "io.autotag.review..",
-    "io.autotag.api..",
-    "io.autotag.local..",
-    "io.autotag.emulators.."
-  };
+  /** Where {@code Optional} is a return type only: all of our code. */
+  private static final String OPTIONAL_RETURNS_ONLY = "io.autotag..";
 
   @ArchTest
   static final ArchRule optionalIsNeverAParameter =
       codeUnits()
           .that()
           .areDeclaredInClassesThat()
-          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .resideInAPackage(OPTIONAL_RETURNS_ONLY)
           .should(
               new ArchCondition<JavaCodeUnit>("take no Optional parameter") {
                 @Override
@@ -174,7 +165,7 @@ class ArchitectureTest {
       fields()
           .that()
           .areDeclaredInClassesThat()
-          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .resideInAPackage(OPTIONAL_RETURNS_ONLY)
           .should()
           .notHaveRawType(Optional.class);
 

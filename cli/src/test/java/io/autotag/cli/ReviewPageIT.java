@@ -2,6 +2,7 @@ package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotag.local.HeadlessChromium;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.LocalAws;
@@ -159,7 +160,7 @@ class ReviewPageIT {
   // ---- the page --------------------------------------------------------------------------------
 
   WebDriver open(Path profile) {
-    ChromeDriver driver = Browser.start(profile);
+    ChromeDriver driver = HeadlessChromium.start(profile);
     browsers.add(driver);
     driver.get(stack.reviewUri().toString());
     // Keyboard only: the page puts the focus in the key field.
