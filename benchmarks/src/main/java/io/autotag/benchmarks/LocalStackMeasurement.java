@@ -144,12 +144,7 @@ public final class LocalStackMeasurement {
 
   static List<Double> uploadLatencies(URI s3, URI sqs, String bucket) throws Exception {
     List<Double> latencies = new ArrayList<>();
-    try (AwsClients clients =
-        LocalAws.clients(
-            Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_S3", s3.toString(),
-                "AWS_ENDPOINT_URL_SQS", sqs.toString()))) {
+    try (AwsClients clients = LocalAws.clients(s3, sqs)) {
       for (int i = -5; i < UPLOADS; i++) {
         String key = "measure/" + System.nanoTime() + ".jpg";
         long start = System.nanoTime();

@@ -9,6 +9,7 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
@@ -157,13 +158,7 @@ class BatchBackfillIT {
   }
 
   static Map<String, String> tags(String bucket, String key, String versionId) {
-    Map<String, String> tags = new TreeMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), bucket, key, versionId);
   }
 
   /** Every key of the bucket and its tags. */

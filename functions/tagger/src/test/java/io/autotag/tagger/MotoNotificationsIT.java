@@ -15,6 +15,7 @@ import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,8 +226,7 @@ class MotoNotificationsIT {
   }
 
   static Map<String, String> tags(String bucket, String key) {
-    return clients.s3().getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(clients.s3(), bucket, key);
   }
 
   /**

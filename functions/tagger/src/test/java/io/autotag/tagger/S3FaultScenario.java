@@ -11,6 +11,7 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.FaultyS3;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,12 +163,8 @@ final class S3FaultScenario implements AutoCloseable {
     int lost = 0;
     Map<String, Integer> reasons = new LinkedHashMap<>();
     for (var entry : versions.entrySet()) {
-      Map<String, String> tags = new HashMap<>();
-      aws.clients()
-          .s3()
-          .getObjectTagging(b -> b.bucket(bucket).key(entry.getKey()).versionId(entry.getValue()))
-          .tagSet()
-          .forEach(t -> tags.put(t.key(), t.value()));
+      Map<String, String> tags =
+          ObjectTags.read(aws.clients().s3(), bucket, entry.getKey(), entry.getValue());
       String status = tags.getOrDefault("autotag:status", "");
       switch (status) {
         case "review" -> taggedReview++;

@@ -16,6 +16,7 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.IOException;
@@ -38,7 +39,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -114,35 +114,12 @@ class TaggerIT {
   static void put(String bucket, String key, byte[] body, Map<String, String> userTags) {
     aws.clients().s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body));
     if (!userTags.isEmpty()) {
-      // Set with PutObjectTagging: LocalS3 stores x-amz-tagging header values still URL-encoded.
-      aws.clients()
-          .s3()
-          .putObjectTagging(
-              b ->
-                  b.bucket(bucket)
-                      .key(key)
-                      .tagging(
-                          t ->
-                              t.tagSet(
-                                  userTags.entrySet().stream()
-                                      .map(
-                                          e ->
-                                              Tag.builder()
-                                                  .key(e.getKey())
-                                                  .value(e.getValue())
-                                                  .build())
-                                      .toList())));
+      ObjectTags.write(aws.clients().s3(), bucket, key, userTags);
     }
   }
 
   static Map<String, String> tags(String bucket, String key, String versionId) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), bucket, key, versionId);
   }
 
   static Map<String, String> tags(String key) {

@@ -4,13 +4,20 @@ import io.autotag.emulators.LoopbackS3;
 import io.autotag.emulators.LoopbackSqs;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -66,6 +73,18 @@ public final class LocalAws implements AutoCloseable {
     return AwsClients.create(aws, CREDENTIALS);
   }
 
+  /**
+   * Clients for S3 and SQS at these endpoints (a running local stack's, say) in {@link #REGION},
+   * with dummy credentials.
+   */
+  public static AwsClients clients(URI s3, URI sqs) {
+    return clients(
+        Map.of(
+            "AWS_REGION", REGION,
+            "AWS_ENDPOINT_URL_S3", s3.toString(),
+            "AWS_ENDPOINT_URL_SQS", sqs.toString()));
+  }
+
   /** Builds clients the way a function's wiring does, but with dummy credentials. */
   public static AwsClients clients(AwsSettings settings) {
     return AwsClients.create(settings, CREDENTIALS);
@@ -83,6 +102,28 @@ public final class LocalAws implements AutoCloseable {
           .putBucketVersioning(
               b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
     }
+  }
+
+  /**
+   * Uploads {@code body} with {@code userTags} as the upload's own tags ({@code x-amz-tagging}) and
+   * returns the object as S3 answered (version and eTag).
+   */
+  public ObjectRef upload(String bucket, String key, byte[] body, Map<String, String> userTags) {
+    String tagging =
+        userTags.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    PutObjectResponse put =
+        clients
+            .s3()
+            .putObject(
+                b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
+                RequestBody.fromBytes(body));
+    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
   }
 
   public String createQueue(String name) {
