@@ -70,9 +70,12 @@ public final class DecodeBound {
     BufferedImage smooth = smoothPicture(SIDE, SIDE);
     Files.write(dir.resolve("jpeg-progressive.jpg"), jpeg(smooth, true));
     Files.write(dir.resolve("jpeg-baseline.jpg"), jpeg(smooth, false));
-    // A progressive JPEG near the limit: 4000x3000 at 4:2:0 is 36 MB of coefficients (limit 40).
+    // Progressive JPEGs a camera or an export may write: 4000x3000 at 4:2:0 is 36 MB of
+    // coefficients; 6600x5000 (33 MP) at 4:2:0 is 99 MB, at the limit (100 MB).
     Files.write(
         dir.resolve("jpeg-progressive-12mp.jpg"), jpeg(smooth.getSubimage(0, 0, 4000, 3000), true));
+    Files.write(
+        dir.resolve("jpeg-progressive-33mp.jpg"), jpeg(smooth.getSubimage(0, 0, 6600, 5000), true));
     smooth = null;
     Files.write(dir.resolve("gif-interlaced.gif"), gif(SIDE, SIDE));
   }

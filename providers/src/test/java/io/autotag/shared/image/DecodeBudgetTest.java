@@ -70,6 +70,22 @@ class DecodeBudgetTest {
   }
 
   @Test
+  void theProgressiveBudgetTakesA33MegapixelPhotoAndRefusesOneJustAbove() throws Exception {
+    // 4:2:0 at 6600x5000 is 99.1 MB of coefficients; 6700x5000 is 100.6 MB, above the 100 MB.
+    byte[] small = ImageDecoderTest.progressiveJpeg(96, 64);
+    assertThatCode(
+            () -> check(budget, ImageFormat.JPEG, TestPictures.withFrameSize(small, 6600, 5000)))
+        .doesNotThrowAnyException();
+    ClassificationException thrown =
+        catchThrowableOfType(
+            ClassificationException.class,
+            () -> check(budget, ImageFormat.JPEG, TestPictures.withFrameSize(small, 6700, 5000)));
+    assertThat(thrown.getMessage())
+        .isEqualTo(
+            "a 6700x5000 progressive JPEG needs 101 MB, above the decoder's limit of 100 MB");
+  }
+
+  @Test
   void aTiffStripDecodedWholeIsLimitedToTheBitmapBudget() throws Exception {
     assertThatCode(() -> check(budget, ImageFormat.TIFF, TestPictures.tiffOneStrip(4096, 4096)))
         .doesNotThrowAnyException();
