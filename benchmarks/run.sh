@@ -7,6 +7,7 @@
 #   MAIN=io.autotag.benchmarks.BatchOperationsBenchmark benchmarks/run.sh 400 50 1,2,4,8,16
 #                                                                      (docs/backfill.md)
 #   MAIN=io.autotag.benchmarks.BufferedPathBenchmark benchmarks/run.sh 200 50 2 10   (README)
+#   benchmarks/local-stack.sh                     (LocalStackMeasurement, docs/local.md)
 # Build first: ./mvnw -B -q -pl benchmarks -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."

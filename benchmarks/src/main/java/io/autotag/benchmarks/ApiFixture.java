@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ClassifierFactory;
@@ -12,8 +12,6 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.TestImages;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,13 +75,11 @@ final class ApiFixture {
 
   /** Invokes the handler; fails unless it answers {@code status}. */
   static void invoke(ApiHandler handler, byte[] event, int status) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(event),
-        out,
-        new LocalLambdaContext("bench", "autotag-classify-api", Duration.ofSeconds(29)));
-    if (!out.toString(StandardCharsets.UTF_8).contains("\"statusCode\":" + status)) {
-      throw new IllegalStateException("expected " + status + ", handler answered " + out);
+    String response =
+        new String(
+            LocalFunction.CLASSIFY_API.invoke(handler, "bench", event), StandardCharsets.UTF_8);
+    if (!response.contains("\"statusCode\":" + status)) {
+      throw new IllegalStateException("expected " + status + ", handler answered " + response);
     }
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.pipeline.S3EventKeys;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -13,8 +13,6 @@ import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -263,12 +261,8 @@ public final class BatchOperationsBenchmark {
 
   static JsonNode invoke(TaggerHandler handler, String event) {
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handleRequest(
-          new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-          out,
-          new LocalLambdaContext("bench", "autotag-tagger", Duration.ofMinutes(1)));
-      return json.readTree(out.toByteArray());
+      return json.readTree(
+          LocalFunction.TAGGER.invoke(handler, "bench", event.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -16,10 +16,6 @@ import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -338,15 +334,6 @@ public final class BufferedPathBenchmark {
   }
 
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      handler.handleRequest(
-          new ByteArrayInputStream(json.writeValueAsBytes(event)),
-          out,
-          new LocalLambdaContext("bench", "autotag-tagger", Duration.ofMinutes(1)));
-      return json.readTree(out.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LocalFunction.TAGGER.invoke(handler, "bench", event);
   }
 }

@@ -1,11 +1,8 @@
 package io.autotag.benchmarks;
 
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.tagger.TaggerHandler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * The cold-start subject: what a Lambda cold start of the tagger does, in a fresh JVM: construct
@@ -27,13 +24,10 @@ public final class HandlerColdStart {
     long start = System.nanoTime();
     TaggerHandler handler = new TaggerHandler();
     long constructed = System.nanoTime();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-        out,
-        new LocalLambdaContext("cold-1", "autotag-tagger", Duration.ofMinutes(1)));
+    byte[] response =
+        LocalFunction.TAGGER.invoke(handler, "cold-1", event.getBytes(StandardCharsets.UTF_8));
     long handled = System.nanoTime();
-    System.out.println(out.toString(StandardCharsets.UTF_8));
+    System.out.println(new String(response, StandardCharsets.UTF_8));
     // Where the time goes, for coldstart.sh's log (stderr): init vs the first invocation.
     System.err.printf(
         "timing: constructor %d ms, first invocation %d ms%n",

@@ -2,21 +2,18 @@ package io.autotag.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.local.HeadlessChromium;
 import io.autotag.local.LocalApiServer;
 import io.autotag.review.ReviewHandler;
 import io.autotag.review.ReviewWiring;
 import io.autotag.shared.aws.AwsClients;
-import io.autotag.shared.aws.AwsSettings;
-import io.autotag.shared.config.Settings;
 import io.autotag.shared.review.ReviewMessage;
 import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.secrets.KeyHashes;
+import io.autotag.shared.testing.LocalAws;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,14 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -66,8 +57,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class ReviewRoundTrip {
 
   private static final String KEY = "benchmark-reviewer-key";
-  private static final StaticCredentialsProvider CREDENTIALS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AwsClients aws;
@@ -91,25 +80,9 @@ public final class ReviewRoundTrip {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int loads = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     byte[] photo = Files.readAllBytes(Path.of("events/sample.jpg"));
-    int s3Port = freePort();
-    LocalS3 s3 =
-        LocalS3.builder()
-            .port(s3Port)
-            .mode(LocalS3Mode.IN_MEMORY)
-            .s3ExecutorThreadNum(8)
-            .nettyChildEventGroupThreadNum(4)
-            .build();
-    s3.start();
-    SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    int sqsPort = sqs.waitUntilStarted().localAddress().getPort();
-    Map<String, String> env = new HashMap<>();
-    env.put("AWS_REGION", "us-east-1");
-    env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Port);
-    env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort);
-    Settings settings = Settings.of(env);
-    AwsSettings awsSettings = AwsSettings.from(settings);
-    settings.check();
-    try (AwsClients admin = AwsClients.create(awsSettings, CREDENTIALS)) {
+    try (LocalAws emulators = LocalAws.start()) {
+      AwsClients admin = emulators.clients();
+      Map<String, String> env = new HashMap<>(emulators.env());
       admin.s3().createBucket(b -> b.bucket("photos"));
       admin.s3().createBucket(b -> b.bucket("feedback"));
       String review = fifo(admin, "review");
@@ -120,7 +93,7 @@ public final class ReviewRoundTrip {
       env.put("AUTOTAG_FEEDBACK_BUCKET", "feedback");
       env.put("AUTOTAG_REVIEW_WAIT_SECONDS", "0");
       env.put("AUTOTAG_PRIMING", "false");
-      try (ReviewWiring wiring = ReviewWiring.create(env, s -> AwsClients.create(s, CREDENTIALS));
+      try (ReviewWiring wiring = ReviewWiring.create(env, LocalAws::clients);
           LocalApiServer server =
               LocalApiServer.start(
                   ReviewHandler.create(wiring),
@@ -137,9 +110,6 @@ public final class ReviewRoundTrip {
           System.out.println(pages.report("page time to first item", "ReceiveMessage+GetObject"));
         }
       }
-    } finally {
-      sqs.stopAndWait();
-      s3.shutdown();
     }
   }
 
@@ -218,34 +188,17 @@ public final class ReviewRoundTrip {
   }
 
   private Result pages(int loads) throws Exception {
-    Path chromium = Path.of("/usr/bin/chromium");
-    Path driverPath = Path.of("/usr/bin/chromedriver");
-    if (!Files.isExecutable(chromium) || !Files.isExecutable(driverPath)) {
+    if (HeadlessChromium.missing().isPresent()) {
       System.out.println(
-          "page time to first item: skipped (apt-get install chromium chromium-driver)");
+          "page time to first item: skipped ("
+              + HeadlessChromium.missing().get()
+              + "; "
+              + HeadlessChromium.INSTALL
+              + ")");
       return null;
     }
-    Path profile = Files.createTempDirectory("autotag-bench-chromium");
     ChromeDriver driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(driverPath.toFile())
-                .usingAnyFreePort()
-                .build(),
-            new ChromeOptions()
-                .setBinary(chromium.toFile())
-                .addArguments(
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-dev-shm-usage",
-                    "--window-size=1440,900",
-                    "--user-data-dir=" + profile));
+        HeadlessChromium.start(Files.createTempDirectory("autotag-bench-chromium"));
     List<Double> measured = new ArrayList<>();
     List<Double> baseline = new ArrayList<>();
     try {
@@ -403,11 +356,5 @@ public final class ReviewRoundTrip {
     sorted.sort(Double::compare);
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -2,17 +2,13 @@ package io.autotag.benchmarks;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.metrics.Metrics;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -146,12 +142,8 @@ public final class TelemetryOverhead {
   private static long invoke(TaggerHandler handler, byte[] event, Logger root, Level level)
       throws Exception {
     root.setLevel(level);
-    OutputStream out = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    handler.handleRequest(
-        new ByteArrayInputStream(event),
-        out,
-        new LocalLambdaContext("warm", "autotag-tagger", Duration.ofMinutes(1)));
+    LocalFunction.TAGGER.invoke(handler, "warm", event);
     return System.nanoTime() - start;
   }
 

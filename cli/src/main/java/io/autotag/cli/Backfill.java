@@ -18,14 +18,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * objects whose tags say they were settled for their current eTag, so a second run only does what
  * the first did not finish. {@link #stop()} (Ctrl-C) lets the running chunk finish, so its tags are
  * written and nothing is classified twice.
+ *
+ * <p>Public (its constructor, {@link #run(String, String)} and {@link Summary}) for one reason:
+ * {@code benchmarks/}' {@code LocalStackMeasurement} measures it with a provider of its own.
  */
-final class Backfill {
+public final class Backfill {
 
   /** Counts per outcome, the objects that need a retry, and whether the run was stopped early. */
-  record Summary(
+  public record Summary(
       long listed, BatchReport report, boolean stopped, Duration elapsed, Duration listing) {
 
-    double objectsPerSecond() {
+    /** Objects tagged a second, listing time excluded. */
+    public double objectsPerSecond() {
       double seconds = (elapsed.toNanos() - listing.toNanos()) / 1e9;
       return seconds > 0 ? report.total() / seconds : 0;
     }
@@ -36,7 +40,7 @@ final class Backfill {
   private final int chunkSize;
   private volatile boolean stopping;
 
-  Backfill(S3Client s3, TaggingPipeline pipeline, int chunkSize) {
+  public Backfill(S3Client s3, TaggingPipeline pipeline, int chunkSize) {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("chunk size must be positive");
     }
@@ -48,6 +52,11 @@ final class Backfill {
   /** Asks a running {@link #run} to return after the chunk in progress. */
   void stop() {
     stopping = true;
+  }
+
+  /** Tags every object under {@code prefix} in {@code bucket}, showing no progress. */
+  public Summary run(String bucket, String prefix) {
+    return run(bucket, prefix, Progress.none());
   }
 
   Summary run(String bucket, String prefix, Progress progress) {

@@ -1,5 +1,8 @@
 package io.autotag.cli;
 
+import io.autotag.emulators.LoopbackS3;
+import io.autotag.emulators.LoopbackSqs;
+import io.autotag.emulators.PortTakenException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,12 +32,24 @@ final class Emulators implements AutoCloseable {
     this.sqs = sqs;
   }
 
-  /** Starts both emulators (0 picks a free port); nothing is left running if one fails. */
+  /**
+   * Starts both emulators (0 picks a free port); nothing is left running if one fails.
+   *
+   * @throws PortInUseException naming the flag that picks another port, when one is taken
+   */
   static Emulators start(int s3Port, int sqsPort) {
-    LoopbackS3 s3 = LoopbackS3.start(s3Port, 8);
+    LoopbackS3 s3;
+    try {
+      s3 = LoopbackS3.start(s3Port, 8);
+    } catch (PortTakenException e) {
+      throw new PortInUseException("S3", s3Port, "--s3-port");
+    }
     try {
       LoopbackSqs sqs = LoopbackSqs.start(sqsPort);
       return new Emulators(s3.endpoint(), sqs.endpoint(), s3, sqs);
+    } catch (PortTakenException e) {
+      s3.close();
+      throw new PortInUseException("SQS", sqsPort, "--sqs-port");
     } catch (RuntimeException | Error e) {
       s3.close();
       throw e;

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import io.autotag.local.LocalFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +33,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 final class SqsEventSource implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsEventSource.class);
-  private static final Duration INVOCATION_TIMEOUT = Duration.ofSeconds(60);
+  private static final LocalFunction TAGGER =
+      new LocalFunction("autotag-tagger-local", Duration.ofSeconds(60));
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -120,17 +118,12 @@ final class SqsEventSource implements AutoCloseable {
     invocations.incrementAndGet();
     Set<String> failed = new HashSet<>();
     try {
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
       String requestId = UUID.randomUUID().toString();
-      handler.handleRequest(
-          new ByteArrayInputStream(json.writeValueAsBytes(event(messages))),
-          output,
-          new LocalLambdaContext(requestId, "autotag-tagger-local", INVOCATION_TIMEOUT));
-      JsonNode response = json.readTree(output.toByteArray());
+      JsonNode response = TAGGER.invoke(handler, requestId, event(messages));
       response
           .path("batchItemFailures")
           .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // As in Lambda: a failed invocation returns the whole batch to the queue.
       log.atWarn()
           .setCause(e)

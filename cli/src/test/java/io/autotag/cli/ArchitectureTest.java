@@ -34,12 +34,14 @@ import java.util.Set;
  *   <li>the shared core (pipeline, tags, review messages, AWS clients, settings, secrets, URL
  *       fetcher) never reaches the providers, image decoding or ONNX Runtime;
  *   <li>{@code shared} knows no function, no CLI, no local runtime and no Lambda type;
- *   <li>function code never uses the local runtime or the CLI (development code stays out of the
- *       zips), and no function depends on another;
+ *   <li>function code never uses the local runtime, the emulators or the CLI (development code
+ *       stays out of the zips), and no function depends on another;
+ *   <li>the emulators depend on nothing of ours, so every module's tests can start them;
  *   <li>environment variables are read only in handlers' no-arg constructors (what Lambda calls)
  *       and in the CLI's {@code main}; everything else gets a map;
- *   <li>{@code Optional} is a return type only: never a parameter, a field or a record component
- *       (the AWS SDK's convention; an absent value there is {@code null}, said in the javadoc).
+ *   <li>{@code Optional} is a return type only, in all of our code: never a parameter, a field or a
+ *       record component (the AWS SDK's convention; an absent value there is {@code null}, said in
+ *       the javadoc). {@link TestCodeArchitectureTest} checks the same on test code.
  * </ul>
  */
 @AnalyzeClasses(
@@ -48,7 +50,8 @@ import java.util.Set;
 class ArchitectureTest {
 
   /** Top-level packages under {@code io.autotag} that are not a Lambda function. */
-  private static final Set<String> NOT_FUNCTIONS = Set.of("shared", "cli", "local", "benchmarks");
+  private static final Set<String> NOT_FUNCTIONS =
+      Set.of("shared", "cli", "local", "emulators", "benchmarks");
 
   private static final String[] CORE = {
     "io.autotag.shared.classify..",
@@ -112,30 +115,38 @@ class ArchitectureTest {
           .that(describe("are function classes", ArchitectureTest::isFunctionClass))
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage("io.autotag.local..", "io.autotag.cli..", "io.autotag.benchmarks..");
+          .resideInAnyPackage(
+              "io.autotag.local..",
+              "io.autotag.emulators..",
+              "io.autotag.cli..",
+              "io.autotag.benchmarks..");
+
+  @ArchTest
+  static final ArchRule emulatorsDependOnNothingOfOurs =
+      noClasses()
+          .that()
+          .resideInAPackage("io.autotag.emulators..")
+          .should()
+          .dependOnClassesThat(
+              describe(
+                  "are autotag classes outside emulators",
+                  (JavaClass c) ->
+                      c.getPackageName().startsWith("io.autotag.")
+                          && !c.getPackageName().startsWith("io.autotag.emulators")));
 
   @ArchTest
   static final ArchRule noFunctionDependsOnAnother =
       slices().assignedFrom(functions()).should().notDependOnEachOther();
 
-  /**
-   * Where {@code Optional} is a return type only: everything but the CLI, whose local stack is
-   * being split (its {@code Options} still holds one).
-   */
-  private static final String[] OPTIONAL_RETURNS_ONLY = {
-    "io.autotag.shared..",
-    "io.autotag.tagger..",
-    "io.autotag.review..",
-    "io.autotag.api..",
-    "io.autotag.local.."
-  };
+  /** Where {@code Optional} is a return type only: all of our code. */
+  private static final String OPTIONAL_RETURNS_ONLY = "io.autotag..";
 
   @ArchTest
   static final ArchRule optionalIsNeverAParameter =
       codeUnits()
           .that()
           .areDeclaredInClassesThat()
-          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .resideInAPackage(OPTIONAL_RETURNS_ONLY)
           .should(
               new ArchCondition<JavaCodeUnit>("take no Optional parameter") {
                 @Override
@@ -154,7 +165,7 @@ class ArchitectureTest {
       fields()
           .that()
           .areDeclaredInClassesThat()
-          .resideInAnyPackage(OPTIONAL_RETURNS_ONLY)
+          .resideInAPackage(OPTIONAL_RETURNS_ONLY)
           .should()
           .notHaveRawType(Optional.class);
 

@@ -7,6 +7,7 @@ import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,7 +195,6 @@ class BackfillIT {
   }
 
   static Map<String, String> tags(String bucket, String key) {
-    return aws.clients().s3().getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(aws.clients().s3(), bucket, key);
   }
 }

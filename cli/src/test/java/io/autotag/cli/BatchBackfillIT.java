@@ -2,21 +2,20 @@ package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import io.autotag.tagger.TaggerHandler;
 import io.autotag.tagger.TaggerWiring;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,12 +90,10 @@ class BatchBackfillIT {
               synchronized (invocations) {
                 invocations.add(event);
               }
-              ByteArrayOutputStream out = new ByteArrayOutputStream();
-              handler.handleRequest(
-                  new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)),
-                  out,
-                  new LocalLambdaContext("batch", "autotag-tagger", Duration.ofMinutes(1)));
-              return out.toString(StandardCharsets.UTF_8);
+              byte[] response =
+                  LocalFunction.TAGGER.invoke(
+                      handler, "batch", event.getBytes(StandardCharsets.UTF_8));
+              return new String(response, StandardCharsets.UTF_8);
             },
             4);
   }
@@ -166,13 +163,7 @@ class BatchBackfillIT {
   }
 
   static Map<String, String> tags(String bucket, String key, String versionId) {
-    Map<String, String> tags = new TreeMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), bucket, key, versionId);
   }
 
   /** Every key of the bucket and its tags. */

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -85,8 +86,11 @@ final class LocalBatchOperations implements AutoCloseable {
     String invoke(String event) throws Exception;
   }
 
-  /** One row of a manifest: where the object is, its key as written there, its version. */
-  record ManifestRow(String bucket, String encodedKey, Optional<String> versionId) {}
+  /**
+   * One row of a manifest: where the object is, its key as written there, its version ({@code null}
+   * when the row names none).
+   */
+  record ManifestRow(String bucket, String encodedKey, String versionId) {}
 
   /** One task's end, as the completion report records it. */
   record TaskEnd(ManifestRow row, boolean succeeded, String errorCode, String message) {}
@@ -542,10 +546,10 @@ final class LocalBatchOperations implements AutoCloseable {
     String bucket = cells.get(fields.indexOf("Bucket"));
     String key = cells.get(fields.indexOf("Key"));
     int versionAt = fields.indexOf("VersionId");
-    Optional<String> version =
+    String version =
         versionAt >= 0 && versionAt < cells.size() && !cells.get(versionAt).isEmpty()
-            ? Optional.of(cells.get(versionAt))
-            : Optional.empty();
+            ? cells.get(versionAt)
+            : null;
     return new ManifestRow(bucket, key, version);
   }
 
@@ -569,8 +573,8 @@ final class LocalBatchOperations implements AutoCloseable {
       }
       ObjectNode task = event.putArray("tasks").addObject();
       task.put("taskId", taskId).put("s3Key", row.encodedKey());
-      row.versionId()
-          .ifPresentOrElse(v -> task.put("s3VersionId", v), () -> task.putNull("s3VersionId"));
+      // ObjectNode.put writes a null version as JSON null, as Batch Operations sends it.
+      task.put("s3VersionId", row.versionId());
       if (schema.equals("2.0")) {
         task.put("s3Bucket", row.bucket());
       } else {
@@ -655,7 +659,7 @@ final class LocalBatchOperations implements AutoCloseable {
             .append(',')
             .append(end.row().encodedKey())
             .append(',')
-            .append(end.row().versionId().orElse(""))
+            .append(Objects.requireNonNullElse(end.row().versionId(), ""))
             .append(',')
             .append(succeeded ? "succeeded" : "failed")
             .append(",200,")

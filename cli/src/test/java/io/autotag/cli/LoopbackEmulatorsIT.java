@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.autotag.emulators.LoopbackS3;
+import io.autotag.emulators.LoopbackSqs;
+import io.autotag.emulators.PortTakenException;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.testing.LocalAws;
 import io.netty.util.ResourceLeakDetector;
@@ -45,13 +48,22 @@ class LoopbackEmulatorsIT {
   @Test
   void aTakenPortIsNamedWithTheFlagThatPicksAnother() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> LoopbackS3.start(taken.getLocalPort(), 2))
+      int port = taken.getLocalPort();
+      assertThatThrownBy(() -> LoopbackS3.start(port, 2))
+          .isInstanceOf(PortTakenException.class)
+          .hasMessage("S3 port " + port + " is in use");
+      assertThatThrownBy(() -> LoopbackSqs.start(port))
+          .isInstanceOf(PortTakenException.class)
+          .hasMessage("SQS port " + port + " is in use");
+      // What serve says: the flag that picks another port.
+      assertThatThrownBy(() -> Emulators.start(port, 0))
           .isInstanceOf(PortInUseException.class)
-          .hasMessageContaining("S3 port " + taken.getLocalPort() + " is in use")
+          .hasMessageContaining("S3 port " + port + " is in use")
           .hasMessageContaining("--s3-port")
           .hasMessageContaining("--ephemeral-ports");
-      assertThatThrownBy(() -> LoopbackSqs.start(taken.getLocalPort()))
+      assertThatThrownBy(() -> Emulators.start(0, port))
           .isInstanceOf(PortInUseException.class)
+          .hasMessageContaining("SQS port " + port + " is in use")
           .hasMessageContaining("--sqs-port");
     }
   }

@@ -9,13 +9,13 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -76,11 +76,6 @@ class MotoServeIT {
   }
 
   static Map<String, String> tags(AwsClients clients, String key) {
-    return clients
-        .s3()
-        .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key(key))
-        .tagSet()
-        .stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(clients.s3(), StackResources.BUCKET, key);
   }
 }

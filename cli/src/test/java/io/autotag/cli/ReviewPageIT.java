@@ -2,16 +2,17 @@ package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.autotag.local.HeadlessChromium;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -54,12 +55,7 @@ class ReviewPageIT {
             // The embedded model, unsure of everything at this threshold.
             Map.of("AUTOTAG_REVIEW_THRESHOLD", "0.99", "AUTOTAG_REVIEW_UNDO_SECONDS", "1"),
             ProviderRegistry.builtIn());
-    clients =
-        LocalAws.clients(
-            Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_S3", stack.s3Endpoint().toString(),
-                "AWS_ENDPOINT_URL_SQS", stack.sqsEndpoint().toString()));
+    clients = LocalAws.clients(stack.s3Endpoint(), stack.sqsEndpoint());
   }
 
   @AfterAll
@@ -159,7 +155,7 @@ class ReviewPageIT {
   // ---- the page --------------------------------------------------------------------------------
 
   WebDriver open(Path profile) {
-    ChromeDriver driver = Browser.start(profile);
+    ChromeDriver driver = HeadlessChromium.start(profile);
     browsers.add(driver);
     driver.get(stack.reviewUri().toString());
     // Keyboard only: the page puts the focus in the key field.
@@ -220,13 +216,7 @@ class ReviewPageIT {
   }
 
   static Map<String, String> tags(String key) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    clients
-        .s3()
-        .getObjectTagging(b -> b.bucket(stack.bucket()).key(key))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(clients.s3(), stack.bucket(), key);
   }
 
   static long queued() {

@@ -12,6 +12,7 @@ import io.autotag.shared.provider.ClassifierFactory;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.File;
@@ -66,12 +67,7 @@ class ServeIT {
             // auto-tagged, its 0.2 is not.
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME, "AUTOTAG_REVIEW_THRESHOLD", "0.75"),
             ProviderRegistry.builtIn().with(fake));
-    clients =
-        LocalAws.clients(
-            Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_S3", stack.s3Endpoint().toString(),
-                "AWS_ENDPOINT_URL_SQS", stack.sqsEndpoint().toString()));
+    clients = LocalAws.clients(stack.s3Endpoint(), stack.sqsEndpoint());
   }
 
   @AfterAll
@@ -422,8 +418,7 @@ class ServeIT {
   }
 
   static Map<String, String> tags(String key) {
-    return clients.s3().getObjectTagging(b -> b.bucket(stack.bucket()).key(key)).tagSet().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(clients.s3(), stack.bucket(), key);
   }
 
   static List<Message> drain(String queueUrl) {

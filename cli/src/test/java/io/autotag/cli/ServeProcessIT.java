@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -144,11 +144,6 @@ class ServeProcessIT {
   }
 
   private static Map<String, String> tags(AwsClients clients) {
-    return clients
-        .s3()
-        .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key("photos/cat.jpg"))
-        .tagSet()
-        .stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(clients.s3(), StackResources.BUCKET, "photos/cat.jpg");
   }
 }

@@ -2,7 +2,6 @@ package io.autotag.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.api.ApiHandler;
 import io.autotag.api.ApiWiring;
 import io.autotag.local.LambdaEvents;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.provider.ClassifierFactory;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -89,25 +86,6 @@ class ApiRoutesTest {
             false);
     event.put("routeKey", method + " " + path);
     ((ObjectNode) event.path("requestContext")).put("requestId", "route-check");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, context("route-check"));
-    return JSON.readTree(out.toByteArray());
+    return LocalFunction.CLASSIFY_API.invoke(handler, "route-check", event);
   }
-
-  static Context context(String requestId) {
-    return (Context)
-        Proxy.newProxyInstance(
-            ApiRoutesTest.class.getClassLoader(),
-            new Class<?>[] {Context.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "getAwsRequestId" -> requestId;
-                  case "getRemainingTimeInMillis" -> 29_000;
-                  case "getFunctionName" -> "autotag-classify-api";
-                  default -> null;
-                });
-  }
-
-  /** A provider that is never asked: the requests carry no image. */
 }

@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,30 +98,27 @@ public final class LocalApiServer implements AutoCloseable {
       }
       String requestId = UUID.randomUUID().toString();
       byte[] event = json.writeValueAsBytes(event(exchange, body, requestId));
-      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      byte[] response;
       try {
-        handler.handleRequest(
-            new ByteArrayInputStream(event),
-            output,
-            new LocalLambdaContext(requestId, "autotag-classify-api", Duration.ofSeconds(29)));
-      } catch (RuntimeException | IOException e) {
+        response = LocalFunction.CLASSIFY_API.invoke(handler, requestId, event);
+      } catch (RuntimeException e) {
         // What API Gateway answers when the integration fails.
         log.atError().setCause(e).addKeyValue("requestId", requestId).log("handler failed");
         send(exchange, 500, "{\"message\":\"Internal Server Error\"}");
         return;
       }
-      respond(exchange, json.readTree(output.toByteArray()));
+      respond(exchange, json.readTree(response));
     }
   }
 
+  /**
+   * The payload 2.0 event of a real request: {@link LambdaEvents#httpApi}'s, plus what API Gateway
+   * adds from the connection (cookies split out, decoded query parameters, source IP, protocol,
+   * user agent, request time) and its text-or-base64 choice by content type.
+   */
   private ObjectNode event(HttpExchange exchange, byte[] body, String requestId) {
     URI uri = exchange.getRequestURI();
-    ObjectNode event = json.createObjectNode();
-    event.put("version", "2.0");
-    event.put("routeKey", "$default");
-    event.put("rawPath", uri.getRawPath());
-    event.put("rawQueryString", uri.getRawQuery() == null ? "" : uri.getRawQuery());
-    ObjectNode headers = event.putObject("headers");
+    Map<String, String> headers = new LinkedHashMap<>();
     ArrayNode cookies = json.createArrayNode();
     exchange
         .getRequestHeaders()
@@ -137,6 +131,19 @@ public final class LocalApiServer implements AutoCloseable {
                 headers.put(lower, String.join(",", values));
               }
             });
+    boolean text = isText(headers.getOrDefault("content-type", ""));
+    ObjectNode event =
+        LambdaEvents.httpApi(
+            json,
+            exchange.getRequestMethod(),
+            uri.getRawPath(),
+            uri.getRawQuery() == null ? "" : uri.getRawQuery(),
+            headers,
+            body.length > 0 ? body : null,
+            !text);
+    if (body.length == 0) {
+      event.put("isBase64Encoded", false);
+    }
     if (!cookies.isEmpty()) {
       event.set("cookies", cookies);
     }
@@ -145,32 +152,18 @@ public final class LocalApiServer implements AutoCloseable {
       event.putObject("queryStringParameters").setAll(json.convertValue(query, ObjectNode.class));
     }
     Instant now = Instant.now();
-    ObjectNode context = event.putObject("requestContext");
+    ObjectNode context = (ObjectNode) event.path("requestContext");
     context.put("accountId", "000000000000");
     context.put("apiId", "local");
-    context.put("domainName", headers.path("host").asText("localhost"));
-    ObjectNode http = context.putObject("http");
-    http.put("method", exchange.getRequestMethod());
-    http.put("path", uri.getRawPath());
-    http.put("protocol", exchange.getProtocol());
-    http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
-    http.put("userAgent", headers.path("user-agent").asText(""));
+    context.put("domainName", headers.getOrDefault("host", "localhost"));
+    ((ObjectNode) context.path("http"))
+        .put("protocol", exchange.getProtocol())
+        .put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress())
+        .put("userAgent", headers.getOrDefault("user-agent", ""));
     context.put("requestId", requestId);
     context.put("routeKey", "$default");
-    context.put("stage", "$default");
     context.put("time", REQUEST_TIME.format(now));
     context.put("timeEpoch", now.toEpochMilli());
-    if (body.length > 0) {
-      boolean text = isText(headers.path("content-type").asText(""));
-      event.put(
-          "body",
-          text
-              ? new String(body, StandardCharsets.UTF_8)
-              : Base64.getEncoder().encodeToString(body));
-      event.put("isBase64Encoded", !text);
-    } else {
-      event.put("isBase64Encoded", false);
-    }
     return event;
   }
 

@@ -21,7 +21,7 @@ public final class LocalLambdaContext implements Context {
   private final String functionName;
   private final long deadlineMillis;
 
-  public LocalLambdaContext(String requestId, String functionName, Duration timeout) {
+  LocalLambdaContext(String requestId, String functionName, Duration timeout) {
     this.requestId = requestId;
     this.functionName = functionName;
     this.deadlineMillis = System.currentTimeMillis() + timeout.toMillis();

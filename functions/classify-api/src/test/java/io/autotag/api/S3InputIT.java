@@ -3,14 +3,12 @@ package io.autotag.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.emulators.LoopbackS3;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +23,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 class S3InputIT {
 
-  private static LocalS3 s3;
+  private static LoopbackS3 s3;
   private static ApiWiring wiring;
   private static ApiHandler handler;
   private static final FakeClassifier CLASSIFIER = TestApi.scripted("scripted");
@@ -33,16 +31,11 @@ class S3InputIT {
 
   @BeforeAll
   static void start() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    s3 = LocalS3.builder().port(port).mode(LocalS3Mode.IN_MEMORY).build();
-    s3.start();
+    s3 = LoopbackS3.start(0, 2);
     Map<String, String> env =
         TestApi.env(
             "AUTOTAG_API_S3_BUCKETS", "photos",
-            "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + port,
+            "AWS_ENDPOINT_URL_S3", s3.endpoint().toString(),
             "AUTOTAG_FETCH_MAX_BYTES", "100000");
     wiring = TestApi.wiring(env, CLASSIFIER);
     handler = new ApiHandler(wiring);
@@ -58,7 +51,7 @@ class S3InputIT {
   @AfterAll
   static void stop() {
     wiring.close();
-    s3.shutdown();
+    s3.close();
   }
 
   private static JsonNode classify(String location) {

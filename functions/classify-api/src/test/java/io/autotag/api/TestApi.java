@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ClassifierFactory;
@@ -12,14 +12,11 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -80,13 +77,8 @@ final class TestApi {
 
   /** Invokes the handler with an event and returns the API Gateway response JSON. */
   static JsonNode invoke(ApiHandler handler, byte[] event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      handler.handleRequest(
-          new ByteArrayInputStream(event),
-          out,
-          new LocalLambdaContext("test-request", "autotag-classify-api", Duration.ofSeconds(29)));
-      return JSON.readTree(out.toByteArray());
+      return JSON.readTree(LocalFunction.CLASSIFY_API.invoke(handler, "test-request", event));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

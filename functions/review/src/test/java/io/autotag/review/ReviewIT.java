@@ -22,12 +22,12 @@ import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.CapturedMetrics;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,7 +45,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,8 +53,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -728,21 +725,7 @@ class ReviewIT {
   }
 
   static ObjectRef upload(String bucket, String key, byte[] body, Map<String, String> userTags) {
-    String tagging =
-        userTags.entrySet().stream()
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
-    PutObjectResponse put =
-        aws.clients()
-            .s3()
-            .putObject(
-                b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
-                RequestBody.fromBytes(body));
-    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
+    return aws.upload(bucket, key, body, userTags);
   }
 
   /** The real tagger: tags the object {@code review} and queues its message. */
@@ -818,14 +801,7 @@ class ReviewIT {
   }
 
   static Map<String, String> tags(ObjectRef ref) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(
-            b -> b.bucket(ref.bucket()).key(ref.key()).versionId(ref.versionId().orElse(null)))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), ref);
   }
 
   List<Feedback> feedback() {

@@ -4,18 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
 import io.autotag.shared.secrets.KeyHashes;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,16 +92,7 @@ final class TestReview {
   }
 
   static JsonNode invoke(ReviewHandler handler, JsonNode event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      handler.handleRequest(
-          new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
-          out,
-          new LocalLambdaContext("test-request", "autotag-review", Duration.ofSeconds(29)));
-      return JSON.readTree(out.toByteArray());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LocalFunction.REVIEW.invoke(handler, "test-request", event);
   }
 
   /** A reviewer's view of the API: their key on every call. */

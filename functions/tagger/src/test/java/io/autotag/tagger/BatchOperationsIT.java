@@ -13,6 +13,7 @@ import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
  * The tagger as the target of an S3 Batch Operations job, against LocalS3 and ElasticMQ. The
@@ -129,29 +128,11 @@ class BatchOperationsIT {
   }
 
   static void setTags(String bucket, String key, Map<String, String> tags) {
-    aws.clients()
-        .s3()
-        .putObjectTagging(
-            b ->
-                b.bucket(bucket)
-                    .key(key)
-                    .tagging(
-                        t ->
-                            t.tagSet(
-                                tags.entrySet().stream()
-                                    .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()))
-                                    .map(Tag.Builder::build)
-                                    .toList())));
+    ObjectTags.write(aws.clients().s3(), bucket, key, tags);
   }
 
   static Map<String, String> tags(String bucket, String key, String versionId) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), bucket, key, versionId);
   }
 
   static JsonNode onlyResult(JsonNode response) {

@@ -10,6 +10,7 @@ import io.autotag.shared.provider.http.ContractServer;
 import io.autotag.shared.provider.rekognition.RekognitionContractServer;
 import io.autotag.shared.provider.roboflow.RoboflowContractServer;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -104,13 +104,7 @@ class HostedProvidersIT {
   }
 
   private static Map<String, String> tags() {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(BUCKET).key(KEY))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), BUCKET, KEY);
   }
 
   private Map<String, String> roboflow(RoboflowContractServer server) {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.provider.ProviderRegistry;
@@ -15,10 +15,9 @@ import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.MotoServer;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,8 +226,7 @@ class MotoNotificationsIT {
   }
 
   static Map<String, String> tags(String bucket, String key) {
-    return clients.s3().getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(clients.s3(), bucket, key);
   }
 
   /**
@@ -264,11 +261,6 @@ class MotoNotificationsIT {
   }
 
   static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(json.writeValueAsBytes(event)),
-        out,
-        new LocalLambdaContext("moto-1", "autotag-tagger", Duration.ofMinutes(1)));
-    return json.readTree(out.toByteArray());
+    return LocalFunction.TAGGER.invoke(handler, "moto-1", event);
   }
 }

@@ -4,20 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.FaultyS3;
 import io.autotag.shared.testing.LocalAws;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import io.autotag.shared.testing.ObjectTags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -165,12 +163,8 @@ final class S3FaultScenario implements AutoCloseable {
     int lost = 0;
     Map<String, Integer> reasons = new LinkedHashMap<>();
     for (var entry : versions.entrySet()) {
-      Map<String, String> tags = new HashMap<>();
-      aws.clients()
-          .s3()
-          .getObjectTagging(b -> b.bucket(bucket).key(entry.getKey()).versionId(entry.getValue()))
-          .tagSet()
-          .forEach(t -> tags.put(t.key(), t.value()));
+      Map<String, String> tags =
+          ObjectTags.read(aws.clients().s3(), bucket, entry.getKey(), entry.getValue());
       String status = tags.getOrDefault("autotag:status", "");
       switch (status) {
         case "review" -> taggedReview++;
@@ -230,12 +224,7 @@ final class S3FaultScenario implements AutoCloseable {
 
   /** One invocation, as Lambda makes it: the SQS event in, the {@code SQSBatchResponse} out. */
   private static JsonNode invoke(TaggerHandler handler, ObjectNode event) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(json.writeValueAsBytes(event)),
-        out,
-        new LocalLambdaContext("faults", "autotag-tagger", Duration.ofMinutes(1)));
-    return json.readTree(out.toByteArray());
+    return LocalFunction.TAGGER.invoke(handler, "faults", event);
   }
 
   private int remaining(String queue) {

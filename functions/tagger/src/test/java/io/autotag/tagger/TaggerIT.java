@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
@@ -16,17 +16,15 @@ import io.autotag.shared.provider.ProviderRegistry;
 import io.autotag.shared.testing.CapturedLogs;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -109,12 +106,9 @@ class TaggerIT {
   }
 
   static String invoke(RequestStreamHandler handler, String eventJson) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
-        out,
-        new LocalLambdaContext("req-1", "autotag-tagger", Duration.ofMinutes(1)));
-    return out.toString(StandardCharsets.UTF_8);
+    byte[] response =
+        LocalFunction.TAGGER.invoke(handler, "req-1", eventJson.getBytes(StandardCharsets.UTF_8));
+    return new String(response, StandardCharsets.UTF_8);
   }
 
   static String event(String file) throws IOException {
@@ -124,35 +118,12 @@ class TaggerIT {
   static void put(String bucket, String key, byte[] body, Map<String, String> userTags) {
     aws.clients().s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(body));
     if (!userTags.isEmpty()) {
-      // Set with PutObjectTagging: LocalS3 stores x-amz-tagging header values still URL-encoded.
-      aws.clients()
-          .s3()
-          .putObjectTagging(
-              b ->
-                  b.bucket(bucket)
-                      .key(key)
-                      .tagging(
-                          t ->
-                              t.tagSet(
-                                  userTags.entrySet().stream()
-                                      .map(
-                                          e ->
-                                              Tag.builder()
-                                                  .key(e.getKey())
-                                                  .value(e.getValue())
-                                                  .build())
-                                      .toList())));
+      ObjectTags.write(aws.clients().s3(), bucket, key, userTags);
     }
   }
 
   static Map<String, String> tags(String bucket, String key, String versionId) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), bucket, key, versionId);
   }
 
   static Map<String, String> tags(String key) {

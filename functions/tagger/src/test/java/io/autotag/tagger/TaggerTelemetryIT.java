@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.autotag.local.LambdaEvents;
-import io.autotag.local.LocalLambdaContext;
+import io.autotag.local.LocalFunction;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.FailureReason;
 import io.autotag.shared.classify.Label;
@@ -17,11 +17,8 @@ import io.autotag.shared.testing.LocalAws;
 import io.autotag.shared.testing.StdoutLogs;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,9 +198,6 @@ class TaggerTelemetryIT {
               .path("Records")
               .path(0));
     }
-    handler.handleRequest(
-        new ByteArrayInputStream(JSON.writeValueAsBytes(event)),
-        new ByteArrayOutputStream(),
-        new LocalLambdaContext("req-metrics", "autotag-tagger", Duration.ofMinutes(1)));
+    LocalFunction.TAGGER.invoke(handler, "req-metrics", event);
   }
 }

@@ -19,7 +19,6 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -31,10 +30,10 @@ import javax.imageio.stream.ImageInputStream;
  * decompression bomb is a tiny file that declares a huge image); the pixels are decoded subsampled
  * so that the result is only as large as the model needs, which keeps memory bounded whatever the
  * file declares. What subsampling cannot make cheap (too many decoded samples, a large progressive
- * JPEG, a TIFF strip decoded whole, a large WebP) is refused from the header, so that no accepted
- * image costs more than a few times a normal photo. JPEG and WebP go through the TwelveMonkeys
- * ImageIO plugins (CMYK/YCCK JPEG, lossy and lossless WebP); PNG, GIF, BMP and TIFF through the
- * JDK's readers.
+ * JPEG, a TIFF strip decoded whole, a large WebP) is refused from the header by its {@link
+ * DecodeBudget}, so that no accepted image costs more than a few times a normal photo. JPEG and
+ * WebP go through the TwelveMonkeys ImageIO plugins (CMYK/YCCK JPEG, lossy and lossless WebP); PNG,
+ * GIF, BMP and TIFF through the JDK's readers.
  *
  * <p>Every failure is a permanent {@link ClassificationException}: {@link
  * FailureReason#UNSUPPORTED_TYPE} for bytes that are not an image or are a format this decoder does
@@ -47,25 +46,6 @@ public final class ImageDecoder {
 
   /** 100 megapixels: a large camera photo passes, a decompression bomb does not. */
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
-
-  /** The most pixels a decoded bitmap holds (64 MB of packed RGB); larger images are subsampled. */
-  public static final long MAX_DECODED_PIXELS = 4096L * 4096;
-
-  /**
-   * The most bytes of decoded samples a reader may produce on its way to the subsampled bitmap
-   * (width x height x bits per pixel): the readers decode every row whatever the subsampling, so
-   * their work grows with this, not with the output. 300 MB is 100 MP of 8-bit RGB: a 16-bit RGB
-   * PNG may have half as many pixels.
-   */
-  public static final long MAX_DECODE_BYTES = 300_000_000L;
-
-  /**
-   * The most DCT coefficient memory a progressive JPEG may need (see {@link JpegFrame}): 40 MB
-   * takes a 12 MP photo with the usual 4:2:0 chroma (36 MB), 6 MP without chroma subsampling.
-   * Measured: such a JPEG costs about 4-6x the time of a baseline 12 MP photo (the JDK decodes
-   * progressive scans several times slower per pixel), so the bound sits near a normal photo.
-   */
-  public static final long MAX_PROGRESSIVE_JPEG_BYTES = 40_000_000L;
 
   /** The setting that overrides {@link #DEFAULT_MAX_PIXELS}. */
   public static final String MAX_PIXELS_VARIABLE = "AUTOTAG_MAX_PIXELS";
@@ -93,13 +73,10 @@ public final class ImageDecoder {
     registry.registerServiceProvider(WEBP_SPI, ImageReaderSpi.class);
   }
 
-  private final long maxPixels;
+  private final DecodeBudget budget;
 
   private ImageDecoder(long maxPixels) {
-    if (maxPixels <= 0) {
-      throw new IllegalArgumentException("maxPixels must be positive");
-    }
-    this.maxPixels = maxPixels;
+    this.budget = new DecodeBudget(maxPixels);
   }
 
   public static ImageDecoder create() {
@@ -112,7 +89,7 @@ public final class ImageDecoder {
   }
 
   public long maxPixels() {
-    return maxPixels;
+    return budget.maxPixels();
   }
 
   /**
@@ -157,37 +134,24 @@ public final class ImageDecoder {
       throw new ClassificationException(
           FailureReason.UNSUPPORTED_TYPE, "unsupported image format " + format.mediaType());
     }
-    if (format == ImageFormat.BMP) {
-      checkBmpHeader(data);
-    }
+    DecodeBudget.checkBeforeReading(format, data);
     ImageReader reader = readerFor(format);
     List<String> warnings = new ArrayList<>();
-    try (ImageInputStream in = new EofLimitedInput(data)) {
+    try (ImageInputStream in = DecodeBudget.input(data)) {
       reader.setInput(in, true, true);
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       if (width <= 0 || height <= 0) {
         throw corrupt(format, null);
       }
-      if ((long) width * height > maxPixels) {
-        throw new ClassificationException(
-            FailureReason.TOO_MANY_PIXELS,
-            "image is "
-                + width
-                + "x"
-                + height
-                + " pixels, above the limit of "
-                + maxPixels
-                + " pixels");
-      }
-      checkDecodeWork(reader, format, data, width, height);
+      budget.check(reader, format, data, width, height);
       int orientation = format == ImageFormat.JPEG ? ExifOrientation.read(data) : 1;
       boolean swap = ExifOrientation.swapsAxes(orientation);
       // The minimum applies to the upright image: swap it back into the stored orientation.
       int step =
           Math.max(
               subsampling(width, height, swap ? minHeight : minWidth, swap ? minWidth : minHeight),
-              budgetStep(width, height));
+              DecodeBudget.subsamplingStep(width, height));
       ImageReadParam param = reader.getDefaultReadParam();
       if (step > 1) {
         param.setSourceSubsampling(step, step, 0, 0);
@@ -227,7 +191,7 @@ public final class ImageDecoder {
                     new ClassificationException(
                         FailureReason.UNSUPPORTED_TYPE, "not a supported image"));
     ImageReader reader = readerFor(format);
-    try (ImageInputStream in = new EofLimitedInput(data)) {
+    try (ImageInputStream in = DecodeBudget.input(data)) {
       reader.setInput(in, true, true);
       return new ImageSize(reader.getWidth(0), reader.getHeight(0));
     } catch (IOException | RuntimeException e) {
@@ -237,130 +201,13 @@ public final class ImageDecoder {
     }
   }
 
-  /**
-   * Refuses what subsampling cannot make cheap, so that every accepted image costs at most a few
-   * times a normal photo to decode (benchmarks/decode-bound.sh measures it): too many decoded
-   * samples for any reader, a progressive JPEG above its coefficient budget, a TIFF strip or tile
-   * that its reader decodes whole, a WebP above the decoded-bitmap budget (the WebP reader decodes
-   * at full size and subsamples afterwards).
-   */
-  private static void checkDecodeWork(
-      ImageReader reader, ImageFormat format, byte[] data, int width, int height)
-      throws IOException, ClassificationException {
-    long pixels = (long) width * height;
-    String size = width + "x" + height;
-    long decodedBytes = pixels * bitsPerPixel(reader) / 8;
-    if (decodedBytes > MAX_DECODE_BYTES) {
-      throw tooMuchWork(
-          "a " + size + " " + format.mediaType() + " decodes to " + megabytes(decodedBytes),
-          megabytes(MAX_DECODE_BYTES));
-    }
-    switch (format) {
-      case JPEG -> {
-        JpegFrame frame = JpegFrame.read(data).orElse(null);
-        if (frame != null
-            && frame.progressive()
-            && frame.coefficientBytes() > MAX_PROGRESSIVE_JPEG_BYTES) {
-          throw tooMuchWork(
-              "a " + size + " progressive JPEG needs " + megabytes(frame.coefficientBytes()),
-              megabytes(MAX_PROGRESSIVE_JPEG_BYTES));
-        }
-      }
-      case WEBP -> {
-        if (pixels > MAX_DECODED_PIXELS) {
-          throw tooMuchWork(
-              "a " + size + " WebP is decoded at full size", MAX_DECODED_PIXELS + " pixels");
-        }
-      }
-      case TIFF -> {
-        long unit = (long) reader.getTileWidth(0) * reader.getTileHeight(0);
-        if (unit > MAX_DECODED_PIXELS) {
-          throw tooMuchWork(
-              "this "
-                  + size
-                  + " TIFF stores "
-                  + unit
-                  + " pixels in one strip or tile, decoded whole",
-              MAX_DECODED_PIXELS + " pixels");
-        }
-      }
-      default -> {
-        // PNG, GIF and BMP readers decode row by row: the decoded-bytes budget bounds them.
-      }
-    }
-  }
-
-  /** Bits per pixel as stored (before conversion to RGB); 32 when the reader does not say. */
-  private static int bitsPerPixel(ImageReader reader) throws IOException {
-    ImageTypeSpecifier raw = reader.getRawImageType(0);
-    if (raw == null) {
-      Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-      raw = types.hasNext() ? types.next() : null;
-    }
-    if (raw == null) {
-      return 32;
-    }
-    int bits = 0;
-    for (int size : raw.getSampleModel().getSampleSize()) {
-      bits += size;
-    }
-    return Math.max(bits, 1);
-  }
-
-  private static ClassificationException tooMuchWork(String what, String limit) {
-    return new ClassificationException(
-        FailureReason.TOO_MANY_PIXELS, what + ", above the decoder's limit of " + limit);
-  }
-
-  private static String megabytes(long bytes) {
-    return (bytes + 999_999) / 1_000_000 + " MB";
-  }
-
-  /**
-   * The subsampling that keeps the decoded bitmap within {@link #MAX_DECODED_PIXELS}, whatever the
-   * requested minimum: a 100000x1000 image is within the pixel limit, but decoding all of it would
-   * take hundreds of MB of heap for a picture no classifier needs at that size.
-   */
-  static int budgetStep(int width, int height) {
-    double pixels = (double) width * height;
-    return pixels <= MAX_DECODED_PIXELS
-        ? 1
-        : (int) Math.ceil(Math.sqrt(pixels / MAX_DECODED_PIXELS));
-  }
-
-  /**
-   * Refuses BMPs the JDK reader would trust blindly: compression 4 and 5 embed a JPEG or PNG whose
-   * declared length the reader allocates up front (a 70-byte file can ask for 2 GB).
-   */
-  private static void checkBmpHeader(byte[] data) throws ClassificationException {
-    if (data.length < 38 || littleEndianInt(data, 14) < 40) {
-      return; // OS/2 and core headers carry no compression field; the reader checks the rest.
-    }
-    int compression = littleEndianInt(data, 30);
-    if (compression == 4 || compression == 5) {
-      throw new ClassificationException(
-          FailureReason.UNSUPPORTED_TYPE, "BMP with an embedded JPEG or PNG is not supported");
-    }
-    long declaredSize = littleEndianInt(data, 34) & 0xFFFFFFFFL;
-    if (declaredSize > data.length) {
-      throw corrupt(ImageFormat.BMP, null); // declares more pixel data than the file holds
-    }
-  }
-
-  private static int littleEndianInt(byte[] data, int offset) {
-    return (data[offset] & 0xFF)
-        | (data[offset + 1] & 0xFF) << 8
-        | (data[offset + 2] & 0xFF) << 16
-        | (data[offset + 3] & 0xFF) << 24;
-  }
-
   static int subsampling(int width, int height, int minWidth, int minHeight) {
     int byWidth = Math.max(1, width / Math.max(1, minWidth));
     int byHeight = Math.max(1, height / Math.max(1, minHeight));
     return Math.min(byWidth, byHeight);
   }
 
-  private static ImageReader readerFor(ImageFormat format) throws ClassificationException {
+  static ImageReader readerFor(ImageFormat format) throws ClassificationException {
     try {
       return switch (format) {
         case JPEG -> JPEG_SPI.createReaderInstance();
@@ -393,7 +240,7 @@ public final class ImageDecoder {
     return w.contains("truncated") || w.contains("premature end");
   }
 
-  private static ClassificationException corrupt(ImageFormat format, Throwable cause) {
+  static ClassificationException corrupt(ImageFormat format, Throwable cause) {
     return new ClassificationException(
         FailureReason.CORRUPT,
         "the " + format.mediaType() + " image is truncated or damaged",

@@ -383,7 +383,7 @@ class ImageDecoderTest {
     assertThat(frame.progressive()).isTrue();
     assertThat(frame.coefficientBytes()).isEqualTo((500L * 375 + 2L * 250 * 188) * 128);
     assertThat(frame.coefficientBytes())
-        .isLessThanOrEqualTo(ImageDecoder.MAX_PROGRESSIVE_JPEG_BYTES);
+        .isLessThanOrEqualTo(DecodeBudget.MAX_PROGRESSIVE_JPEG_BYTES);
     // Its scans are far too short for 4000x3000: damaged, not refused as too much work.
     ClassificationException thrown =
         catchThrowableOfType(ClassificationException.class, () -> decoder.decode(jpeg, 512, 512));
@@ -513,17 +513,7 @@ class ImageDecoderTest {
     assertThat(thrown.reason()).isEqualTo(FailureReason.CORRUPT);
   }
 
-  @Test
-  void aLongThinImageIsSubsampledToTheDecodeBudgetWhateverTheRequestedSize() {
-    // 40000x1000 = 40 MP, within the pixel limit but over the 16.7 MP decode budget.
-    assertThat(ImageDecoder.budgetStep(40_000, 1_000)).isEqualTo(2);
-    assertThat(ImageDecoder.budgetStep(100_000, 1_000)).isEqualTo(3);
-    assertThat(ImageDecoder.budgetStep(4096, 4096)).isEqualTo(1);
-    long decodedPixels = (100_000L / 3) * (1_000 / 3);
-    assertThat(decodedPixels).isLessThanOrEqualTo(ImageDecoder.MAX_DECODED_PIXELS);
-  }
-
-  private static byte[] progressiveJpeg(int width, int height) throws Exception {
+  static byte[] progressiveJpeg(int width, int height) throws Exception {
     BufferedImage picture =
         TestPictures.halves(BufferedImage.TYPE_INT_RGB, width, height, Color.RED, Color.BLUE);
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -539,7 +529,7 @@ class ImageDecoderTest {
     return out.toByteArray();
   }
 
-  private static void writeLittleEndian(byte[] data, int offset, int value) {
+  static void writeLittleEndian(byte[] data, int offset, int value) {
     data[offset] = (byte) value;
     data[offset + 1] = (byte) (value >>> 8);
     data[offset + 2] = (byte) (value >>> 16);

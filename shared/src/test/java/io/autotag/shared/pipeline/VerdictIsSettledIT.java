@@ -14,10 +14,9 @@ import io.autotag.shared.tagging.TagMerge;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.FakeClassifier;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import io.autotag.shared.testing.TestImages;
 import java.awt.Color;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +34,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 
@@ -250,31 +246,10 @@ class VerdictIsSettledIT {
 
   private static ObjectRef upload(
       String bucket, String key, byte[] body, Map<String, String> userTags) {
-    String tagging =
-        userTags.entrySet().stream()
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-            .collect(Collectors.joining("&"));
-    PutObjectResponse put =
-        aws.clients()
-            .s3()
-            .putObject(
-                b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
-                RequestBody.fromBytes(body));
-    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
+    return aws.upload(bucket, key, body, userTags);
   }
 
   private static Map<String, String> tags(ObjectRef ref) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    aws.clients()
-        .s3()
-        .getObjectTagging(
-            b -> b.bucket(ref.bucket()).key(ref.key()).versionId(ref.versionId().orElse(null)))
-        .tagSet()
-        .forEach(t -> tags.put(t.key(), t.value()));
-    return tags;
+    return ObjectTags.read(aws.clients().s3(), ref);
   }
 }

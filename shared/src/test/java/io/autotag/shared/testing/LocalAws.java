@@ -1,30 +1,33 @@
 package io.autotag.shared.testing;
 
-import com.robothy.s3.rest.LocalS3;
-import com.robothy.s3.rest.bootstrap.LocalS3Mode;
+import io.autotag.emulators.LoopbackS3;
+import io.autotag.emulators.LoopbackSqs;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.aws.AwsSettings;
+import io.autotag.shared.classify.ObjectRef;
 import io.autotag.shared.config.Settings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * Real S3 and SQS protocol servers in this JVM, on loopback ports: LocalS3 (in memory) and
- * ElasticMQ. Gives the environment map a function needs to talk to them and clients with dummy
- * credentials.
+ * Real S3 and SQS protocol servers in this JVM, on free loopback ports: LocalS3 (in memory) and
+ * ElasticMQ, started as {@code autotag serve} starts them ({@link LoopbackS3}, {@link LoopbackSqs}:
+ * 127.0.0.1 only, request buffers released). Gives the environment map a function needs to talk to
+ * them and clients with dummy credentials.
  */
 public final class LocalAws implements AutoCloseable {
 
@@ -32,37 +35,33 @@ public final class LocalAws implements AutoCloseable {
   private static final StaticCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
 
-  private final LocalS3 s3Server;
-  private final SQSRestServer sqsServer;
-  private final int s3Port;
-  private final int sqsPort;
+  private final LoopbackS3 s3Server;
+  private final LoopbackSqs sqsServer;
   private final AwsClients clients;
 
-  private LocalAws() {
-    s3Port = freePort();
-    s3Server =
-        LocalS3.builder()
-            .port(s3Port)
-            .mode(LocalS3Mode.IN_MEMORY)
-            .s3ExecutorThreadNum(8)
-            .nettyChildEventGroupThreadNum(4)
-            .build();
-    s3Server.start();
-    sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
-    clients = clients(env());
+  private LocalAws(LoopbackS3 s3Server, LoopbackSqs sqsServer) {
+    this.s3Server = s3Server;
+    this.sqsServer = sqsServer;
+    this.clients = clients(env());
   }
 
+  /** Starts both servers; nothing is left running if one fails. */
   public static LocalAws start() {
-    return new LocalAws();
+    LoopbackS3 s3 = LoopbackS3.start(0, 8);
+    try {
+      return new LocalAws(s3, LoopbackSqs.start(0));
+    } catch (RuntimeException | Error e) {
+      s3.close();
+      throw e;
+    }
   }
 
   /** The AWS part of a function's environment, pointing at these servers. */
   public Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_REGION", REGION);
-    env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Port);
-    env.put("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort);
+    env.put("AWS_ENDPOINT_URL_S3", s3Server.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL_SQS", sqsServer.endpoint().toString());
     return env;
   }
 
@@ -72,6 +71,18 @@ public final class LocalAws implements AutoCloseable {
     AwsSettings aws = AwsSettings.from(settings);
     settings.check();
     return AwsClients.create(aws, CREDENTIALS);
+  }
+
+  /**
+   * Clients for S3 and SQS at these endpoints (a running local stack's, say) in {@link #REGION},
+   * with dummy credentials.
+   */
+  public static AwsClients clients(URI s3, URI sqs) {
+    return clients(
+        Map.of(
+            "AWS_REGION", REGION,
+            "AWS_ENDPOINT_URL_S3", s3.toString(),
+            "AWS_ENDPOINT_URL_SQS", sqs.toString()));
   }
 
   /** Builds clients the way a function's wiring does, but with dummy credentials. */
@@ -91,6 +102,28 @@ public final class LocalAws implements AutoCloseable {
           .putBucketVersioning(
               b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
     }
+  }
+
+  /**
+   * Uploads {@code body} with {@code userTags} as the upload's own tags ({@code x-amz-tagging}) and
+   * returns the object as S3 answered (version and eTag).
+   */
+  public ObjectRef upload(String bucket, String key, byte[] body, Map<String, String> userTags) {
+    String tagging =
+        userTags.entrySet().stream()
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    PutObjectResponse put =
+        clients
+            .s3()
+            .putObject(
+                b -> b.bucket(bucket).key(key).tagging(tagging.isEmpty() ? null : tagging),
+                RequestBody.fromBytes(body));
+    return ObjectRef.of(bucket, key, put.versionId(), put.eTag(), (long) body.length);
   }
 
   public String createQueue(String name) {
@@ -200,18 +233,11 @@ public final class LocalAws implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
-    clients.close();
-    sqsServer.stopAndWait();
-    s3Server.shutdown();
+    try (s3Server;
+        sqsServer) {
+      clients.close();
+    }
   }
 }

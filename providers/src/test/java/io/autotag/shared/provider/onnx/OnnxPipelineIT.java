@@ -14,6 +14,7 @@ import io.autotag.shared.pipeline.WorkItem;
 import io.autotag.shared.review.SqsReviewQueue;
 import io.autotag.shared.tagging.TagSchema;
 import io.autotag.shared.testing.LocalAws;
+import io.autotag.shared.testing.ObjectTags;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,7 +23,6 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
@@ -166,7 +166,6 @@ class OnnxPipelineIT {
   }
 
   private static Map<String, String> tags(String key) {
-    return aws.clients().s3().getObjectTagging(b -> b.bucket(BUCKET).key(key)).tagSet().stream()
-        .collect(Collectors.toMap(t -> t.key(), t -> t.value()));
+    return ObjectTags.read(aws.clients().s3(), BUCKET, key);
   }
 }

@@ -1,5 +1,7 @@
-package io.autotag.cli;
+package io.autotag.benchmarks;
 
+import io.autotag.cli.Backfill;
+import io.autotag.cli.ServeStack;
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.classify.Classifier;
 import io.autotag.shared.classify.ImageInput;
@@ -25,18 +27,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Measures the local stack (never asserted by tests): command to ready, upload-to-tagged latency
  * over 100 uploads (real model in the built jar; a fixed-latency fake in-process to isolate the
- * plumbing), and backfill throughput, each next to a baseline taken in the same run. Run with
- * {@code cli/measure.sh}.
+ * plumbing), and backfill throughput, each next to a baseline taken in the same run. From the
+ * repository's root, after {@code ./mvnw -B -q -pl cli,benchmarks -am package -DskipTests} (the
+ * first part runs {@code cli/target/autotag.jar}):
+ *
+ * <pre>
+ * benchmarks/local-stack.sh
+ * </pre>
  */
 public final class LocalStackMeasurement {
 
-  static final byte[] SAMPLE = read("../events/sample.jpg");
+  static final byte[] SAMPLE = read("events/sample.jpg");
   static final int UPLOADS = 100;
+
+  /** A line of {@code serve}'s banner that names an endpoint, and for S3 its bucket. */
+  static final Pattern BANNER_ENDPOINT =
+      Pattern.compile("^\\s+(S3|SQS|API)\\s+(http://\\S+)(?:\\s+bucket (\\S+))?");
 
   public static void main(String[] args) throws Exception {
     System.out.println(
@@ -74,21 +86,23 @@ public final class LocalStackMeasurement {
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
-                  "target/autotag.jar",
+                  "cli/target/autotag.jar",
                   "serve",
                   "--ephemeral-ports")
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
       try {
         Map<String, URI> endpoints = new HashMap<>();
+        String bucket = null;
         BufferedReader lines =
             new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null) {
-          Matcher m = ServeProcessIT.ENDPOINT.matcher(line);
+          Matcher m = BANNER_ENDPOINT.matcher(line);
           if (m.find()) {
             endpoints.put(m.group(1), URI.create(m.group(2)));
+            bucket = m.group(3) != null ? m.group(3) : bucket;
           }
           if (line.contains("Ctrl-C stops everything")) {
             break;
@@ -96,7 +110,8 @@ public final class LocalStackMeasurement {
         }
         ready.add((System.nanoTime() - start) / 1e6);
         if (run == 2) {
-          List<Double> latencies = uploadLatencies(endpoints.get("S3"), endpoints.get("SQS"));
+          List<Double> latencies =
+              uploadLatencies(endpoints.get("S3"), endpoints.get("SQS"), bucket);
           report("upload-to-tagged, real model (jar, bridge 200 ms)", latencies, bare);
         }
       } finally {
@@ -118,7 +133,8 @@ public final class LocalStackMeasurement {
             ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
             Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
             ProviderRegistry.builtIn().with(fake))) {
-      List<Double> latencies = uploadLatencies(stack.s3Endpoint(), stack.sqsEndpoint());
+      List<Double> latencies =
+          uploadLatencies(stack.s3Endpoint(), stack.sqsEndpoint(), stack.bucket());
       report(
           "upload-to-tagged, fake provider (" + latency.toMillis() + " ms fixed, in-process)",
           latencies,
@@ -126,26 +142,14 @@ public final class LocalStackMeasurement {
     }
   }
 
-  static List<Double> uploadLatencies(URI s3, URI sqs) throws Exception {
+  static List<Double> uploadLatencies(URI s3, URI sqs, String bucket) throws Exception {
     List<Double> latencies = new ArrayList<>();
-    try (AwsClients clients =
-        LocalAws.clients(
-            Map.of(
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_S3", s3.toString(),
-                "AWS_ENDPOINT_URL_SQS", sqs.toString()))) {
+    try (AwsClients clients = LocalAws.clients(s3, sqs)) {
       for (int i = -5; i < UPLOADS; i++) {
         String key = "measure/" + System.nanoTime() + ".jpg";
         long start = System.nanoTime();
-        clients
-            .s3()
-            .putObject(
-                b -> b.bucket(StackResources.BUCKET).key(key), RequestBody.fromBytes(SAMPLE));
-        while (clients
-            .s3()
-            .getObjectTagging(b -> b.bucket(StackResources.BUCKET).key(key))
-            .tagSet()
-            .isEmpty()) {
+        clients.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(SAMPLE));
+        while (clients.s3().getObjectTagging(b -> b.bucket(bucket).key(key)).tagSet().isEmpty()) {
           Thread.sleep(5);
         }
         if (i >= 0) { // the first five warm up
@@ -190,16 +194,14 @@ public final class LocalStackMeasurement {
       ProviderRegistry providers,
       double ceiling) {
     Map<String, String> env = new HashMap<>(aws.env());
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
     env.put("AUTOTAG_PROVIDER", provider);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", queue);
     env.put("AUTOTAG_CONCURRENCY", Integer.toString(concurrency));
-    try (TaggerWiring wiring = TaggerWiring.create(env, providers, CliAws.factory(env));
+    try (TaggerWiring wiring = TaggerWiring.create(env, providers, LocalAws::clients);
         AwsClients lister = LocalAws.clients(aws.env())) {
       Backfill.Summary summary =
           new Backfill(lister.s3(), wiring.pipeline(), Math.max(10, concurrency * 2))
-              .run(bucket, "", Progress.none());
+              .run(bucket, "");
       System.out.printf(
           Locale.ROOT,
           "backfill %d objects, %s, concurrency %d: %.1f objects/s (%.0f%% of the classifier-only"

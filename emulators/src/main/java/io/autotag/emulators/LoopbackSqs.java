@@ -1,4 +1,4 @@
-package io.autotag.cli;
+package io.autotag.emulators;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -19,10 +19,10 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
  * every Ctrl-C; a hook that worked would stop SQS while the tagger's event source still polls it.
  * The local stack stops SQS itself, in order ({@link #close()}).
  */
-final class LoopbackSqs implements AutoCloseable {
+public final class LoopbackSqs implements AutoCloseable {
 
   /** Pekko's settings for the emulator's actor system, over ElasticMQ's and Pekko's defaults. */
-  static final Config ACTOR_SYSTEM_CONFIG =
+  private static final Config ACTOR_SYSTEM_CONFIG =
       ConfigFactory.parseString(
               """
               pekko.jvm-shutdown-hooks = off
@@ -43,9 +43,9 @@ final class LoopbackSqs implements AutoCloseable {
   /**
    * Starts ElasticMQ on {@code 127.0.0.1:port} (0 picks a free port).
    *
-   * @throws PortInUseException when the port is taken
+   * @throws PortTakenException when the port is taken
    */
-  static LoopbackSqs start(int port) {
+  public static LoopbackSqs start(int port) {
     ActorSystem actors =
         ActorSystem.create("autotag-sqs", ACTOR_SYSTEM_CONFIG, LoopbackSqs.class.getClassLoader());
     try {
@@ -59,17 +59,18 @@ final class LoopbackSqs implements AutoCloseable {
     } catch (RuntimeException e) {
       terminate(actors);
       if (causedBy(e, BindException.class)) {
-        throw new PortInUseException("SQS", port, "--sqs-port");
+        throw new PortTakenException("SQS", port, e);
       }
       throw e;
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  URI endpoint() {
+  /** {@code http://127.0.0.1:<port>}, for {@code AWS_ENDPOINT_URL_SQS}. */
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
   }
 

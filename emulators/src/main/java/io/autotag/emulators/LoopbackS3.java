@@ -1,4 +1,4 @@
-package io.autotag.cli;
+package io.autotag.emulators;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,10 +57,10 @@ import javax.xml.stream.XMLInputFactory;
  * still uses it. Here each body is released once the router has answered (the stores copy it before
  * that), and the server stops only when {@link #close()} says so.
  */
-final class LoopbackS3 implements AutoCloseable {
+public final class LoopbackS3 implements AutoCloseable {
 
   /** netty-http-router's name for the handler that routes a complete request to LocalS3. */
-  static final String ROUTER_HANDLER = "router-http-message-handler";
+  private static final String ROUTER_HANDLER = "router-http-message-handler";
 
   private final EventLoopGroup acceptors;
   private final EventLoopGroup io;
@@ -85,9 +85,9 @@ final class LoopbackS3 implements AutoCloseable {
    * Starts an empty in-memory S3 on {@code 127.0.0.1:port} (0 picks a free port).
    *
    * @param workerThreads threads that run S3 requests; LocalS3's default of 4 serialises bursts
-   * @throws PortInUseException when the port is taken
+   * @throws PortTakenException when the port is taken
    */
-  static LoopbackS3 start(int port, int workerThreads) {
+  public static LoopbackS3 start(int port, int workerThreads) {
     LocalS3Manager storage = LocalS3Manager.createInMemoryS3Manager();
     Services services = new Services();
     services.register(BucketService.class, storage::bucketService);
@@ -117,23 +117,24 @@ final class LoopbackS3 implements AutoCloseable {
     if (!bound.isSuccess()) {
       shutDown(acceptors, io, workers);
       if (bound.cause() instanceof BindException) {
-        throw new PortInUseException("S3", port, "--s3-port");
+        throw new PortTakenException("S3", port, bound.cause());
       }
       throw new IllegalStateException("the S3 emulator could not start", bound.cause());
     }
     return new LoopbackS3(acceptors, io, workers, connections, bound.channel());
   }
 
-  int port() {
+  public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  URI endpoint() {
+  /** {@code http://127.0.0.1:<port>}, for {@code AWS_ENDPOINT_URL_S3}. */
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port());
   }
 
   /** The address the server listens on. */
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return (InetSocketAddress) server.localAddress();
   }
 
@@ -216,7 +217,7 @@ final class LoopbackS3 implements AutoCloseable {
   }
 
   /** netty-http-router's pipeline, with {@link ReleaseRequestBody} before the router. */
-  static final class ReleasingInitializer extends HttpServerInitializer {
+  private static final class ReleasingInitializer extends HttpServerInitializer {
     private final EventExecutorGroup workers;
 
     private final ChannelGroup connections;
@@ -247,7 +248,7 @@ final class LoopbackS3 implements AutoCloseable {
    * buffers and its own request type is not reference-counted, so nothing else would.
    */
   @ChannelHandler.Sharable
-  static final class ReleaseRequestBody extends ChannelInboundHandlerAdapter {
+  private static final class ReleaseRequestBody extends ChannelInboundHandlerAdapter {
     static final ReleaseRequestBody INSTANCE = new ReleaseRequestBody();
 
     @Override
