@@ -94,9 +94,9 @@ class DecodeBudgetTest {
 
   @Test
   void aBmpHeaderTheReaderWouldTrustBlindlyIsRefusedBeforeReading() {
-    byte[] embedsJpeg = bmp(4, 0x7FFFFFF0);
-    byte[] declaresTooMuch = bmp(0, 1_000_000);
-    byte[] plain = bmp(0, 16);
+    byte[] embedsJpeg = TestPictures.bmpHeader(4, 0x7FFFFFF0);
+    byte[] declaresTooMuch = TestPictures.bmpHeader(0, 1_000_000);
+    byte[] plain = TestPictures.bmpHeader(0, 16);
 
     assertThat(refusal(embedsJpeg)).isEqualTo(FailureReason.UNSUPPORTED_TYPE);
     assertThat(refusal(declaresTooMuch)).isEqualTo(FailureReason.CORRUPT);
@@ -146,22 +146,5 @@ class DecodeBudgetTest {
     } finally {
       reader.dispose();
     }
-  }
-
-  /** A 1x1 24-bit BMP header with this compression and declared image size. */
-  private static byte[] bmp(int compression, int declaredSize) {
-    byte[] bmp = new byte[70];
-    bmp[0] = 'B';
-    bmp[1] = 'M';
-    ImageDecoderTest.writeLittleEndian(bmp, 2, 70);
-    ImageDecoderTest.writeLittleEndian(bmp, 10, 54);
-    ImageDecoderTest.writeLittleEndian(bmp, 14, 40);
-    ImageDecoderTest.writeLittleEndian(bmp, 18, 1);
-    ImageDecoderTest.writeLittleEndian(bmp, 22, 1);
-    bmp[26] = 1;
-    bmp[28] = 24;
-    ImageDecoderTest.writeLittleEndian(bmp, 30, compression);
-    ImageDecoderTest.writeLittleEndian(bmp, 34, declaredSize);
-    return bmp;
   }
 }

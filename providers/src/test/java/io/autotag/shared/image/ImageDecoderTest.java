@@ -476,18 +476,7 @@ class ImageDecoderTest {
   @Test
   void aBmpThatEmbedsAJpegWithAHugeDeclaredSizeIsRefusedBeforeAnyAllocation() {
     // 70 bytes: a 1x1 BMP whose header says "compression 4 (embedded JPEG), 2 GB of data".
-    byte[] bmp = new byte[70];
-    bmp[0] = 'B';
-    bmp[1] = 'M';
-    writeLittleEndian(bmp, 2, 70);
-    writeLittleEndian(bmp, 10, 54);
-    writeLittleEndian(bmp, 14, 40);
-    writeLittleEndian(bmp, 18, 1);
-    writeLittleEndian(bmp, 22, 1);
-    bmp[26] = 1;
-    bmp[28] = 24;
-    writeLittleEndian(bmp, 30, 4);
-    writeLittleEndian(bmp, 34, 0x7FFFFFF0);
+    byte[] bmp = TestPictures.bmpHeader(4, 0x7FFFFFF0);
 
     ClassificationException thrown =
         catchThrowableOfType(ClassificationException.class, () -> decoder.decode(bmp));
@@ -497,15 +486,7 @@ class ImageDecoderTest {
 
   @Test
   void aBmpDeclaringMoreDataThanItHoldsIsCorrupt() {
-    byte[] bmp = new byte[70];
-    bmp[0] = 'B';
-    bmp[1] = 'M';
-    writeLittleEndian(bmp, 14, 40);
-    writeLittleEndian(bmp, 18, 1);
-    writeLittleEndian(bmp, 22, 1);
-    bmp[26] = 1;
-    bmp[28] = 24;
-    writeLittleEndian(bmp, 34, 1_000_000);
+    byte[] bmp = TestPictures.bmpHeader(0, 1_000_000);
 
     ClassificationException thrown =
         catchThrowableOfType(ClassificationException.class, () -> decoder.decode(bmp));
@@ -527,12 +508,5 @@ class ImageDecoderTest {
       writer.dispose();
     }
     return out.toByteArray();
-  }
-
-  static void writeLittleEndian(byte[] data, int offset, int value) {
-    data[offset] = (byte) value;
-    data[offset + 1] = (byte) (value >>> 8);
-    data[offset + 2] = (byte) (value >>> 16);
-    data[offset + 3] = (byte) (value >>> 24);
   }
 }

@@ -119,6 +119,26 @@ final class TestPictures {
     }
   }
 
+  /**
+   * 70 bytes: the headers of a 1x1 24-bit BMP with this {@code compression} (4 and 5 embed a JPEG
+   * or PNG) and declared image data size, and no pixel data to speak of.
+   */
+  static byte[] bmpHeader(int compression, int declaredImageSize) {
+    byte[] bmp = new byte[70];
+    bmp[0] = 'B';
+    bmp[1] = 'M';
+    writeLittleEndian(bmp, 2, 70);
+    writeLittleEndian(bmp, 10, 54);
+    writeLittleEndian(bmp, 14, 40);
+    writeLittleEndian(bmp, 18, 1);
+    writeLittleEndian(bmp, 22, 1);
+    bmp[26] = 1;
+    bmp[28] = 24;
+    writeLittleEndian(bmp, 30, compression);
+    writeLittleEndian(bmp, 34, declaredImageSize);
+    return bmp;
+  }
+
   /** {@code jpeg} with its frame header (SOFn) declaring {@code width x height} instead. */
   static byte[] withFrameSize(byte[] jpeg, int width, int height) {
     byte[] out = jpeg.clone();
@@ -234,5 +254,12 @@ final class TestPictures {
     crc.update(name);
     crc.update(data);
     d.writeInt((int) crc.getValue());
+  }
+
+  private static void writeLittleEndian(byte[] data, int offset, int value) {
+    data[offset] = (byte) value;
+    data[offset + 1] = (byte) (value >>> 8);
+    data[offset + 2] = (byte) (value >>> 16);
+    data[offset + 3] = (byte) (value >>> 24);
   }
 }
