@@ -3,6 +3,7 @@ package io.autotag.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.autotag.shared.classify.Classification;
+import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.ImageInput;
 import io.autotag.shared.classify.Label;
 import io.autotag.shared.config.Settings;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
  *   <li>the calibration fitted on the tuning part for that setting (Platt, default curve plus
  *       per-class curves where a class has enough examples, kept only if 5-fold cross-validation on
  *       the tuning part says they help), and the review and label thresholds chosen on the tuning
- *       part's cross-validated confidences;
+ *       part's cross-validated confidences, each for a target precision ({@link #threshold}: the
+ *       calibration's predicted precision and the observed one both reach it);
  *   <li>before (today's defaults: raw heatmap peak, stretch + zoomed-out pass 0.4, thresholds 0.5
  *       and 0.3) against after (the shipped {@code model.json} and the shipped default thresholds,
  *       run as the tagger runs them), on both parts, at the default and two other thresholds;
@@ -51,7 +52,9 @@ import java.util.stream.Collectors;
  * </ol>
  *
  * <p>Nothing is ever chosen on the held-out part. The run ends by saying whether what ships
- * (descriptor and default thresholds) is what this run fitted and chose.
+ * (descriptor and default thresholds) is what this run fitted and chose. A photo the classifier
+ * refuses (a permanent failure, such as the decoder's work limits) counts as not auto-tagged, with
+ * no labels, as the tagger would leave it, and is listed at the top of the report.
  *
  * <p>usage: {@code ModelEvaluation ROOT MANIFEST [--calibration-out FILE] [--cache DIR]}
  */
@@ -62,6 +65,12 @@ public final class ModelEvaluation {
 
   /** Labels in the {@code labels} tag must be right this often. */
   static final double LABELS_PRECISION = 0.90;
+
+  /**
+   * Review thresholds shown next to the default: 0.85, and 0.75, the default this evaluation's
+   * first pass chose by observed tuning precision alone.
+   */
+  static final double[] OTHER_REVIEW = {0.85, 0.75};
 
   static final double BEFORE_REVIEW = 0.5;
   static final double BEFORE_LABELS = 0.3;
@@ -79,6 +88,9 @@ public final class ModelEvaluation {
 
   private static final String MODEL_DIR = "io/autotag/models/coco80/";
 
+  /** Marks a refused photo in a cache file, followed by the reason. */
+  private static final String REFUSED = "refused:";
+
   private ModelEvaluation() {}
 
   record Photo(
@@ -95,8 +107,16 @@ public final class ModelEvaluation {
     }
   }
 
-  /** One photo's labels, best first (raw scores or calibrated confidences). */
-  record Result(Photo photo, List<Label> labels) {
+  /**
+   * One photo's labels, best first (raw scores or calibrated confidences); {@code refused} is the
+   * classifier's reason when it refused the photo (no labels: the tagger records the failure on the
+   * object and tags nothing), else null.
+   */
+  record Result(Photo photo, List<Label> labels, String refused) {
+    Result(Photo photo, List<Label> labels) {
+      this(photo, labels, null);
+    }
+
     double top() {
       return labels.isEmpty() ? 0 : labels.getFirst().confidence();
     }
@@ -136,8 +156,7 @@ public final class ModelEvaluation {
     double[] best = null;
     for (var entry : raw.entrySet()) {
       List<Result> tuning = part(entry.getValue(), false);
-      double threshold =
-          threshold(tuning, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+      double threshold = reviewThreshold(tuning, false);
       double[] score = {
         reviewRate(tuning, threshold), -topAccuracy(tuning), passes(variants.get(entry.getKey()))
       };
@@ -155,8 +174,7 @@ public final class ModelEvaluation {
     List<Result> outOfFold = cv.perClassHelps ? cv.perClass : cv.global;
 
     // 3. The thresholds, chosen on the tuning part's cross-validated confidences.
-    double reviewThreshold =
-        threshold(outOfFold, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+    double reviewThreshold = reviewThreshold(outOfFold, true);
     double labelThreshold = labelThreshold(outOfFold, maxLabels);
 
     // 4. Before and after, through the real classifier.
@@ -175,8 +193,9 @@ public final class ModelEvaluation {
 
     Report report = new Report(maxLabels);
     report.header(photos);
+    report.refused(after);
     report.variants(raw, chosen, variants);
-    report.calibration(fitted, cv, reviewThreshold, labelThreshold);
+    report.calibration(fitted, cv, outOfFold, reviewThreshold, labelThreshold);
     report.beforeAfter(before, after, shippedReview, shippedLabels);
     report.reliability(before, after);
     report.shipped(
@@ -244,15 +263,26 @@ public final class ModelEvaluation {
       }
       Path file =
           cache.resolve(options.resize() + "-" + options.zoomOut() + "-" + options.flip() + ".tsv");
-      Map<String, List<Label>> cached = new java.util.HashMap<>();
+      Map<String, Result> cached = new java.util.HashMap<>();
+      Map<String, Photo> byKey =
+          photos.stream().collect(Collectors.toMap(p -> p.id() + "\t" + p.sha256(), p -> p));
       if (Files.exists(file)) {
         for (String line : Files.readAllLines(file)) {
           String[] f = line.split("\t");
+          Photo photo = byKey.get(f[0] + "\t" + f[1]);
+          if (photo == null) {
+            continue;
+          }
+          if (f.length == 3 && f[2].startsWith(REFUSED)) {
+            cached.put(
+                f[0] + "\t" + f[1], new Result(photo, List.of(), f[2].substring(REFUSED.length())));
+            continue;
+          }
           List<Label> labels = new ArrayList<>();
           for (int i = 2; i + 1 < f.length; i += 2) {
             labels.add(new Label(f[i], Double.parseDouble(f[i + 1])));
           }
-          cached.put(f[0] + "\t" + f[1], labels);
+          cached.put(f[0] + "\t" + f[1], new Result(photo, labels));
         }
       }
       List<Photo> missing =
@@ -261,11 +291,14 @@ public final class ModelEvaluation {
         StringBuilder sb = new StringBuilder();
         for (Result r : run(missing, options, Calibration.NONE)) {
           sb.append(r.photo().id()).append('\t').append(r.photo().sha256());
+          if (r.refused() != null) {
+            sb.append('\t').append(REFUSED).append(r.refused().replace('\t', ' '));
+          }
           for (Label l : r.labels()) {
             sb.append('\t').append(l.name()).append('\t').append(l.confidence());
           }
           sb.append('\n');
-          cached.put(r.photo().id() + "\t" + r.photo().sha256(), r.labels());
+          cached.put(r.photo().id() + "\t" + r.photo().sha256(), r);
         }
         Files.createDirectories(cache);
         Files.writeString(
@@ -274,9 +307,7 @@ public final class ModelEvaluation {
             java.nio.file.StandardOpenOption.CREATE,
             java.nio.file.StandardOpenOption.APPEND);
       }
-      return photos.stream()
-          .map(p -> new Result(p, cached.get(p.id() + "\t" + p.sha256())))
-          .toList();
+      return photos.stream().map(p -> cached.get(p.id() + "\t" + p.sha256())).toList();
     }
 
     List<Result> run(List<Photo> photos, InferenceOptions options, Calibration calibration)
@@ -313,8 +344,16 @@ public final class ModelEvaluation {
             pool.submit(
                 () -> {
                   byte[] bytes = Files.readAllBytes(photo.file());
-                  Classification c = classifier.classify(ImageInput.Bytes.of(bytes));
-                  return new Result(photo, c.labels());
+                  try {
+                    Classification c = classifier.classify(ImageInput.Bytes.of(bytes));
+                    return new Result(photo, c.labels());
+                  } catch (ClassificationException e) {
+                    if (e.retryable()) {
+                      throw e;
+                    }
+                    // What the tagger does too: a permanent failure is recorded, nothing tagged.
+                    return new Result(photo, List.of(), e.reason().code() + ": " + e.getMessage());
+                  }
                 }));
       }
       List<Result> results = new ArrayList<>();
@@ -378,7 +417,7 @@ public final class ModelEvaluation {
               .map(l -> new Label(l.name(), calibration.confidence(l.name(), l.confidence())))
               .sorted(Comparator.comparingDouble(Label::confidence).reversed())
               .toList();
-      out.add(new Result(r.photo(), labels));
+      out.add(new Result(r.photo(), labels, r.refused()));
     }
     return out;
   }
@@ -435,10 +474,6 @@ public final class ModelEvaluation {
 
   // ---------------------------------------------------------------- thresholds and scores
 
-  static boolean autoRight(Result r) {
-    return r.topRight();
-  }
-
   static List<Result> part(List<Result> results, boolean heldout) {
     return results.stream().filter(r -> r.photo().heldout() == heldout).toList();
   }
@@ -453,21 +488,67 @@ public final class ModelEvaluation {
         / (double) Math.max(1, results.size());
   }
 
+  /** A label the tagger would emit: its confidence and whether it is in the photo. */
+  record Emitted(double confidence, boolean right) {}
+
+  /** The auto-tags at threshold {@code t}: each photo's top label, when it is at or above t. */
+  static List<Emitted> autoTags(List<Result> results, double t) {
+    return results.stream()
+        .filter(r -> !r.labels().isEmpty() && r.top() >= t)
+        .map(r -> new Emitted(r.top(), r.topRight()))
+        .toList();
+  }
+
+  /** The labels the {@code labels} tag lists at threshold {@code t}, every photo's together. */
+  static List<Emitted> listedLabels(List<Result> results, double t, int maxLabels) {
+    List<Emitted> listed = new ArrayList<>();
+    for (Result r : results) {
+      r.labels().stream()
+          .filter(l -> l.confidence() >= t)
+          .limit(maxLabels)
+          .forEach(
+              l -> listed.add(new Emitted(l.confidence(), r.photo().objects().contains(l.name()))));
+    }
+    return listed;
+  }
+
+  /** Mean confidence of what is emitted: the precision the calibration predicts for it. */
+  static double expectedPrecision(List<Emitted> emitted) {
+    return emitted.stream().mapToDouble(Emitted::confidence).average().orElse(Double.NaN);
+  }
+
+  static double observedPrecision(List<Emitted> emitted) {
+    return emitted.isEmpty()
+        ? Double.NaN
+        : emitted.stream().filter(Emitted::right).count() / (double) emitted.size();
+  }
+
   /**
-   * The lowest threshold on a 0.01 grid from which on, at every higher grid value, the photos at or
-   * above it are right at least {@code target} of the time (grid values with none above them count
-   * as met). 1.01 when even the highest fails: everything goes to review.
+   * The threshold rule (a threshold is a target precision): the lowest threshold on a 0.01 grid
+   * such that, at it and at every higher grid value, what would be emitted
+   *
+   * <ol>
+   *   <li>is <em>expected</em> to be right at least {@code target} of the time: the mean of its
+   *       calibrated confidences, i.e. the precision the calibration itself predicts (checked only
+   *       when {@code calibrated}; a raw score is not a probability), and
+   *   <li>is right at least {@code target} of the time on these results.
+   * </ol>
+   *
+   * The first condition carries the weight: with a dozen or two auto-tags per part, observed
+   * precision alone is 100% or far below by luck (one photo moves it 6 points), while the
+   * calibration is fitted on every photo's 5 best labels. The second keeps a threshold the tuning
+   * photos contradict from being chosen. Grid values where nothing is emitted count as met; 1.01
+   * when even 1.00 fails (everything goes to review).
    */
   static double threshold(
-      List<Result> results,
-      double target,
-      Function<Result, Double> score,
-      java.util.function.Predicate<Result> right) {
+      double target, boolean calibrated, java.util.function.DoubleFunction<List<Emitted>> at) {
     double chosen = 1.01;
     for (int step = 100; step >= 1; step--) {
       double t = step / 100.0;
-      List<Result> above = results.stream().filter(r -> score.apply(r) >= t).toList();
-      if (!above.isEmpty() && above.stream().filter(right).count() < target * above.size()) {
+      List<Emitted> emitted = at.apply(t);
+      if (!emitted.isEmpty()
+          && ((calibrated && expectedPrecision(emitted) < target)
+              || observedPrecision(emitted) < target)) {
         break;
       }
       chosen = t;
@@ -475,17 +556,12 @@ public final class ModelEvaluation {
     return chosen;
   }
 
+  static double reviewThreshold(List<Result> results, boolean calibrated) {
+    return threshold(AUTO_TAG_PRECISION, calibrated, t -> autoTags(results, t));
+  }
+
   static double labelThreshold(List<Result> results, int maxLabels) {
-    double chosen = 1.01;
-    for (int step = 100; step >= 1; step--) {
-      double t = step / 100.0;
-      int[] counts = labelCounts(results, t, maxLabels);
-      if (counts[0] > 0 && counts[1] < LABELS_PRECISION * counts[0]) {
-        break;
-      }
-      chosen = t;
-    }
-    return chosen;
+    return threshold(LABELS_PRECISION, true, t -> listedLabels(results, t, maxLabels));
   }
 
   /** Labels the {@code labels} tag would list at threshold {@code t}: {total, right}. */
@@ -576,6 +652,27 @@ public final class ModelEvaluation {
       out("");
     }
 
+    /** Photos the classifier refused: counted as not auto-tagged, with no labels. */
+    void refused(List<Result> after) {
+      List<Result> refused = after.stream().filter(r -> r.refused() != null).toList();
+      if (refused.isEmpty()) {
+        return;
+      }
+      out(
+          "Refused by the tagger's image decoder (the failure is recorded on the object and nothing"
+              + " is tagged; every table counts them as not auto-tagged, with no labels, and the"
+              + " calibration has no examples from them):%n");
+      for (Result r : refused) {
+        out(
+            "- %s (%s part, %s): %s",
+            r.photo().id(),
+            r.photo().heldout() ? "held-out" : "tuning",
+            r.photo().shows(),
+            r.refused());
+      }
+      out("");
+    }
+
     void variants(
         Map<String, List<Result>> raw, String chosen, Map<String, InferenceOptions> variants) {
       out("## Inference settings (uncalibrated scores)%n");
@@ -593,7 +690,7 @@ public final class ModelEvaluation {
       for (var entry : raw.entrySet()) {
         List<Result> tuning = part(entry.getValue(), false);
         List<Result> heldout = part(entry.getValue(), true);
-        double t = threshold(tuning, AUTO_TAG_PRECISION, r -> r.top(), ModelEvaluation::autoRight);
+        double t = reviewThreshold(tuning, false);
         out(
             "| %s%s | %d | %.2f | %s | %s | %s | %s | %s | %s |",
             entry.getKey(),
@@ -611,7 +708,11 @@ public final class ModelEvaluation {
     }
 
     void calibration(
-        Calibration fitted, CrossValidation cv, double reviewThreshold, double labelThreshold)
+        Calibration fitted,
+        CrossValidation cv,
+        List<Result> outOfFold,
+        double reviewThreshold,
+        double labelThreshold)
         throws IOException {
       out("## Calibration fitted on the tuning part%n");
       out(
@@ -626,11 +727,46 @@ public final class ModelEvaluation {
           cv.perClassLoss(),
           cv.perClassHelps() ? "per-class curves kept" : "per-class curves not kept");
       out("```json%n%s%n```%n", calibrationJson(fitted));
+      out("## Thresholds chosen on the tuning part%n");
       out(
-          "Thresholds chosen on the tuning part's cross-validated confidences: review %.2f (auto-tags"
-              + " right at least %.0f%% of the time), labels %.2f (labels right at least %.0f%% of"
-              + " the time).%n",
-          reviewThreshold, 100 * AUTO_TAG_PRECISION, labelThreshold, 100 * LABELS_PRECISION);
+          "A threshold is a target precision. Rule: the lowest threshold (0.01 grid) at which, and"
+              + " at every higher one, what would be emitted is both *expected* to be right at least"
+              + " the target share of the time (the mean of its calibrated confidences: the"
+              + " precision the calibration predicts) and *observed* right that often, on the"
+              + " tuning part's cross-validated confidences (each photo calibrated by curves fitted"
+              + " without it). Review: each photo's top label, target %.0f%%: **%.2f**. Labels:"
+              + " every label the `labels` tag lists, target %.0f%%: **%.2f**.%n",
+          100 * AUTO_TAG_PRECISION, reviewThreshold, 100 * LABELS_PRECISION, labelThreshold);
+      out(
+          "| threshold | auto-tags | expected precision | observed precision | review rate |"
+              + " `labels` listed | expected precision | observed precision |");
+      out("|---|---|---|---|---|---|---|---|");
+      java.util.SortedSet<Double> grid = new java.util.TreeSet<>();
+      for (int step = 50; step <= 95; step += 5) {
+        grid.add(step / 100.0);
+      }
+      grid.add(reviewThreshold);
+      grid.add(labelThreshold);
+      for (double t : grid) {
+        List<Emitted> auto = autoTags(outOfFold, t);
+        List<Emitted> listed = listedLabels(outOfFold, t, maxLabels);
+        out(
+            "| %.2f%s | %d | %s | %s | %s | %d | %s | %s |",
+            t,
+            t == reviewThreshold ? " (review)" : t == labelThreshold ? " (labels)" : "",
+            auto.size(),
+            percent(expectedPrecision(auto)),
+            fraction(auto.stream().filter(Emitted::right).count(), auto.size()),
+            reviewLine(outOfFold, t),
+            listed.size(),
+            percent(expectedPrecision(listed)),
+            fraction(listed.stream().filter(Emitted::right).count(), listed.size()));
+      }
+      out("");
+    }
+
+    private static String percent(double share) {
+      return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     void beforeAfter(
@@ -654,10 +790,9 @@ public final class ModelEvaluation {
         for (double t : new double[] {BEFORE_REVIEW, 0.3, 0.7}) {
           row("before", b, t, BEFORE_LABELS, t == BEFORE_REVIEW);
         }
-        double[] others = {shippedReview - 0.1, shippedReview + 0.1};
         row("after", a, shippedReview, shippedLabels, true);
-        for (double t : others) {
-          row("after", a, Math.round(t * 100) / 100.0, shippedLabels, false);
+        for (double t : OTHER_REVIEW) {
+          row("after", a, t, shippedLabels, false);
         }
         out("");
       }
@@ -811,7 +946,9 @@ public final class ModelEvaluation {
                   .map(Label::name)
                   .collect(Collectors.joining("/"));
           String verdict;
-          if (r.top() < review) {
+          if (r.refused() != null) {
+            verdict = "refused (" + r.refused() + ")";
+          } else if (r.top() < review) {
             verdict = "review";
           } else {
             verdict = r.topRight() ? "auto-tag, right" : "auto-tag, **WRONG**";

@@ -9,15 +9,42 @@ import java.util.List;
  * curve: weak for the default curve, stronger for a per-class curve (pulled towards the default, so
  * a class with few examples stays close to it). Targets use Platt's smoothing ({@code (N+ + 1)/(N+
  * + 2)} and {@code 1/(N- + 2)}) so a perfectly separated set does not drive the slope to infinity.
+ *
+ * <p>Degenerate input: no examples is an error. Examples that are all right (or all wrong), one
+ * example included, have nothing to separate: the fit flattens towards the smoothed target ({@code
+ * (N+ + 1)/(N+ + 2)}, or {@code 1/(N- + 2)}), held back only by the pull towards the prior. A curve
+ * is never decreasing: a fitted slope below {@link #MIN_SLOPE} (scores that are more often wrong
+ * the higher they are) is raised to it.
  */
 final class PlattFit {
 
   /** One labelled example: a raw score and whether the label was right. */
   record Example(double score, boolean right) {}
 
+  /** The lowest slope a fitted curve gets: a higher score never gives a lower confidence. */
+  static final double MIN_SLOPE = 0.05;
+
   private PlattFit() {}
 
+  /**
+   * The curve that maximises the likelihood of {@code examples} minus {@code pull / 2} times the
+   * squared distance of (a, b) from {@code prior}.
+   *
+   * @throws IllegalArgumentException when there are no examples, a score is not in [0, 1] or the
+   *     pull is negative
+   */
   static Calibration.Curve fit(List<Example> examples, Calibration.Curve prior, double pull) {
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("no examples to fit a calibration curve on");
+    }
+    if (!(pull >= 0) || Double.isInfinite(pull)) {
+      throw new IllegalArgumentException("the pull towards the prior must be >= 0, got " + pull);
+    }
+    for (Example e : examples) {
+      if (!(e.score() >= 0 && e.score() <= 1)) {
+        throw new IllegalArgumentException("a score must be between 0 and 1, got " + e.score());
+      }
+    }
     int positives = (int) examples.stream().filter(Example::right).count();
     int negatives = examples.size() - positives;
     double hi = (positives + 1.0) / (positives + 2.0);
@@ -73,7 +100,7 @@ final class PlattFit {
       }
     }
     // A curve must never lower the confidence of a higher score.
-    return new Calibration.Curve(Math.max(a, 0.05), b);
+    return new Calibration.Curve(Math.max(a, MIN_SLOPE), b);
   }
 
   /** Mean log-loss of a curve on examples (lower is better). */

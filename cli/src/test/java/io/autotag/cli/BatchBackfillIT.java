@@ -76,6 +76,9 @@ class BatchBackfillIT {
     env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
     env.put("AUTOTAG_PRIMING", "false");
+    // This test's own review threshold (what it checks is not the shipped default): the fake's
+    // 0.9 is auto-tagged.
+    env.put("AUTOTAG_REVIEW_THRESHOLD", "0.75");
     tagger = TaggerWiring.create(env, providers, LocalAws::clients);
     TaggerHandler handler = TaggerHandler.create(tagger);
     batch =
@@ -108,6 +111,8 @@ class BatchBackfillIT {
     env.put("AWS_ENDPOINT_URL_S3_CONTROL", batch.endpoint().toString());
     env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
+    // The same review threshold as the deployed tagger above (backfill's in-process engine).
+    env.put("AUTOTAG_REVIEW_THRESHOLD", "0.75");
     return env;
   }
 

@@ -55,7 +55,16 @@ class ClassifyCommandIT {
 
     Cli cli =
         Cli.run(
-            ENV, ProviderRegistry.builtIn(), "classify", "--json", "--top", "3", dir.toString());
+            ENV,
+            ProviderRegistry.builtIn(),
+            "classify",
+            "--json",
+            "--top",
+            "3",
+            // Below the sample cat's 0.78, so `labels` is not empty (the default is 0.78 too).
+            "--threshold",
+            "0.5",
+            dir.toString());
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(cli.err()).contains("ignored 1 files that are not images");
     JsonNode results = json.readTree(cli.out());

@@ -38,7 +38,8 @@ class MotoServeIT {
                 ServeStack.Options.defaults()
                     .withPorts(ServeStack.Ports.ephemeral())
                     .withExternal(URI.create(moto.endpoint())),
-                Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+                // Its own review threshold: the fake's 0.9 is auto-tagged, its 0.1 is not.
+                Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME, "AUTOTAG_REVIEW_THRESHOLD", "0.75"),
                 ProviderRegistry.builtIn().with(fake));
         AwsClients clients = LocalAws.clients(moto.env())) {
       assertThat(stack.bridged()).isFalse();

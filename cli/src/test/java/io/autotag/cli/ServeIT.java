@@ -63,7 +63,9 @@ class ServeIT {
     stack =
         ServeStack.start(
             ServeStack.Options.defaults().withPorts(ServeStack.Ports.ephemeral()),
-            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME),
+            // This test's own review threshold, not the shipped default: the fake's 0.9 is
+            // auto-tagged, its 0.2 is not.
+            Map.of("AUTOTAG_PROVIDER", FakeClassifier.NAME, "AUTOTAG_REVIEW_THRESHOLD", "0.75"),
             ProviderRegistry.builtIn().with(fake));
     clients = LocalAws.clients(stack.s3Endpoint(), stack.sqsEndpoint());
   }

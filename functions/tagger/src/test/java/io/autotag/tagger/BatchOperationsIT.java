@@ -81,6 +81,10 @@ class BatchOperationsIT {
     env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
     env.put("AUTOTAG_PRIMING", "false");
+    // This test's own thresholds (what it checks is not the shipped defaults: TaggerConfigTest
+    // pins those), so the fake's 0.91 is auto-tagged and its 0.35 is not listed.
+    env.put("AUTOTAG_REVIEW_THRESHOLD", "0.75");
+    env.put("AUTOTAG_LABEL_THRESHOLD", "0.65");
     TaggerWiring wiring =
         TaggerWiring.create(
             env, ProviderRegistry.builtIn().with(classifier), LocalAws::clients, TaggerIT.CLOCK);

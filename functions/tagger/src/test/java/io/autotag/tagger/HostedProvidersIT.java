@@ -92,6 +92,10 @@ class HostedProvidersIT {
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
     env.put("AUTOTAG_PRIMING", "false");
     env.put("AUTOTAG_PROVIDER_MAX_RETRIES", "0");
+    // This test's own thresholds (what it checks is not the shipped defaults: TaggerConfigTest
+    // pins those), so the fake's 0.91 is auto-tagged and its 0.35 is not listed.
+    env.put("AUTOTAG_REVIEW_THRESHOLD", "0.75");
+    env.put("AUTOTAG_LABEL_THRESHOLD", "0.65");
     env.putAll(providerEnv);
     TaggerWiring wiring =
         closeLater(TaggerWiring.create(env, ProviderRegistry.builtIn(), LocalAws::clients, CLOCK));
@@ -138,8 +142,7 @@ class HostedProvidersIT {
     assertThat(tags())
         .containsEntry("autotag:status", "classified")
         .containsEntry("autotag:label", "cat")
-        .containsEntry(
-            "autotag:labels", "cat") // dog 0.35 is below the default label threshold (0.65)
+        .containsEntry("autotag:labels", "cat") // dog 0.35 is below the label threshold (0.65)
         .containsEntry("autotag:model", "roboflow/pets/2");
     assertThat(server.images()).as("no bytes were sent").isEmpty();
     URI url = server.imageUrls().getFirst();

@@ -89,6 +89,10 @@ class TaggerIT {
     env.put("AUTOTAG_PROVIDER", FakeClassifier.NAME);
     env.put("AUTOTAG_REVIEW_QUEUE_URL", reviewQueue);
     env.put("AUTOTAG_PRIMING", "false");
+    // This test's own thresholds (what it checks is not the shipped defaults: TaggerConfigTest
+    // pins those), so the fake's 0.91 is auto-tagged and its 0.35 is not listed.
+    env.put("AUTOTAG_REVIEW_THRESHOLD", "0.75");
+    env.put("AUTOTAG_LABEL_THRESHOLD", "0.65");
     env.putAll(extra);
     TaggerWiring wiring =
         TaggerWiring.create(
@@ -154,8 +158,7 @@ class TaggerIT {
         .containsEntry("autotag:status", "classified")
         .containsEntry("autotag:label", "cat")
         .containsEntry("autotag:confidence", "0.91")
-        .containsEntry(
-            "autotag:labels", "cat") // dog 0.35 is below the default label threshold (0.65)
+        .containsEntry("autotag:labels", "cat") // dog 0.35 is below the label threshold (0.65)
         .containsEntry("autotag:model", "fake/scripted")
         .containsEntry("autotag:etag", "2224d56de21ef39bd00e7b969a0646e2");
     assertThat(json.readTree(output).get("classified").asInt()).isEqualTo(1);

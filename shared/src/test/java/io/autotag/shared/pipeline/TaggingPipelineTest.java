@@ -51,7 +51,9 @@ class TaggingPipelineTest {
           classifier,
           schema,
           reviews,
-          PipelineSettings.from(Settings.of(Map.of("AUTOTAG_CONCURRENCY", "4"))),
+          // Its own review threshold, not the shipped default: the fake's 0.9 is auto-tagged.
+          PipelineSettings.from(
+              Settings.of(Map.of("AUTOTAG_CONCURRENCY", "4", "AUTOTAG_REVIEW_THRESHOLD", "0.75"))),
           CLOCK);
 
   @AfterEach
