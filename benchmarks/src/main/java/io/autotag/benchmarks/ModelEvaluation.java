@@ -37,9 +37,9 @@ import java.util.stream.Collectors;
  * prints, as Markdown, every figure of the model card's quality section:
  *
  * <ol>
- *   <li>each inference setting, uncalibrated, on both parts; the setting is <em>chosen on the
- *       tuning part</em> (fewest photos sent to review for auto-tags right 95% of the time, then
- *       top-label accuracy, then fewer passes);
+ *   <li>each inference setting, calibrated on the tuning part and given its review threshold by the
+ *       same rule as the shipped one, on both parts; the setting is <em>chosen on the tuning
+ *       part</em> (fewest photos sent to review, then top-label accuracy, then fewer passes);
  *   <li>the calibration fitted on the tuning part for that setting (Platt, default curve plus
  *       per-class curves where a class has enough examples, kept only if 5-fold cross-validation on
  *       the tuning part says they help), and the review and label thresholds chosen on the tuning
@@ -151,30 +151,21 @@ public final class ModelEvaluation {
       raw.put(variant.getKey(), model.runCached(photos, variant.getValue(), cache));
     }
 
-    // 1. The inference setting, chosen on the tuning part.
-    String chosen = null;
-    double[] best = null;
+    // 1. The inference setting, chosen on the tuning part: each one calibrated on the tuning part
+    // and held to the same threshold rule, then the fewest tuning photos sent to review.
+    List<Setting> settings = new ArrayList<>();
     for (var entry : raw.entrySet()) {
-      List<Result> tuning = part(entry.getValue(), false);
-      double threshold = reviewThreshold(tuning, false);
-      double[] score = {
-        reviewRate(tuning, threshold), -topAccuracy(tuning), passes(variants.get(entry.getKey()))
-      };
-      if (best == null || Arrays.compare(score, best) < 0) {
-        best = score;
-        chosen = entry.getKey();
-      }
+      settings.add(Setting.of(entry.getKey(), variants.get(entry.getKey()), entry.getValue()));
     }
-    List<Result> chosenRaw = raw.get(chosen);
+    Setting chosen = settings.stream().min(Setting.OBJECTIVE).orElseThrow();
 
-    // 2. The calibration, fitted on the tuning part.
-    List<Result> tuningRaw = part(chosenRaw, false);
-    CrossValidation cv = CrossValidation.run(tuningRaw);
-    Calibration fitted = cv.perClassHelps ? fit(tuningRaw, true) : fit(tuningRaw, false);
-    List<Result> outOfFold = cv.perClassHelps ? cv.perClass : cv.global;
+    // 2. The calibration, fitted on the tuning part (cross-validation decides on per-class curves).
+    CrossValidation cv = chosen.cv();
+    Calibration fitted = chosen.fitted();
+    List<Result> outOfFold = chosen.outOfFold();
 
     // 3. The thresholds, chosen on the tuning part's cross-validated confidences.
-    double reviewThreshold = reviewThreshold(outOfFold, true);
+    double reviewThreshold = chosen.threshold();
     double labelThreshold = labelThreshold(outOfFold, maxLabels);
 
     // 4. Before and after, through the real classifier.
@@ -194,14 +185,14 @@ public final class ModelEvaluation {
     Report report = new Report(maxLabels);
     report.header(photos);
     report.refused(after);
-    report.variants(raw, chosen, variants);
+    report.variants(settings, chosen);
     report.calibration(fitted, cv, outOfFold, reviewThreshold, labelThreshold);
     report.beforeAfter(before, after, shippedReview, shippedLabels);
     report.reliability(before, after);
     report.shipped(
         shipped.descriptor(),
         shipped.options(),
-        variants.get(chosen),
+        chosen.options(),
         fitted,
         shippedReview,
         reviewThreshold,
@@ -210,6 +201,43 @@ public final class ModelEvaluation {
     report.perPhoto(after, shippedReview, shippedLabels);
     if (calibrationOut != null) {
       Files.writeString(calibrationOut, calibrationJson(fitted));
+    }
+  }
+
+  /**
+   * One inference setting, calibrated on the tuning part as the shipped one is: its
+   * cross-validation, its fit on every tuning photo, and its review threshold by {@link
+   * #threshold}'s rule on the cross-validated confidences.
+   */
+  record Setting(
+      String name,
+      InferenceOptions options,
+      List<Result> raw,
+      CrossValidation cv,
+      Calibration fitted,
+      List<Result> outOfFold,
+      double threshold) {
+
+    /**
+     * Fewest tuning photos sent to review at the setting's own threshold, then the best tuning
+     * top-1 accuracy, then fewer passes.
+     */
+    static final Comparator<Setting> OBJECTIVE =
+        Comparator.comparingDouble((Setting s) -> reviewRate(s.outOfFold(), s.threshold()))
+            .thenComparingDouble(s -> -topAccuracy(s.outOfFold()))
+            .thenComparingInt(s -> passes(s.options()));
+
+    static Setting of(String name, InferenceOptions options, List<Result> raw) {
+      List<Result> tuning = part(raw, false);
+      CrossValidation cv = CrossValidation.run(tuning);
+      Calibration fitted = fit(tuning, cv.perClassHelps());
+      List<Result> outOfFold = cv.perClassHelps() ? cv.perClass() : cv.global();
+      return new Setting(name, options, raw, cv, fitted, outOfFold, reviewThreshold(outOfFold));
+    }
+
+    /** The held-out part, calibrated with the curves fitted on the tuning part. */
+    List<Result> heldout() {
+      return calibrate(part(raw, true), fitted);
     }
   }
 
@@ -529,8 +557,7 @@ public final class ModelEvaluation {
    *
    * <ol>
    *   <li>is <em>expected</em> to be right at least {@code target} of the time: the mean of its
-   *       calibrated confidences, i.e. the precision the calibration itself predicts (checked only
-   *       when {@code calibrated}; a raw score is not a probability), and
+   *       calibrated confidences, i.e. the precision the calibration itself predicts, and
    *   <li>is right at least {@code target} of the time on these results.
    * </ol>
    *
@@ -540,15 +567,13 @@ public final class ModelEvaluation {
    * photos contradict from being chosen. Grid values where nothing is emitted count as met; 1.01
    * when even 1.00 fails (everything goes to review).
    */
-  static double threshold(
-      double target, boolean calibrated, java.util.function.DoubleFunction<List<Emitted>> at) {
+  static double threshold(double target, java.util.function.DoubleFunction<List<Emitted>> at) {
     double chosen = 1.01;
     for (int step = 100; step >= 1; step--) {
       double t = step / 100.0;
       List<Emitted> emitted = at.apply(t);
       if (!emitted.isEmpty()
-          && ((calibrated && expectedPrecision(emitted) < target)
-              || observedPrecision(emitted) < target)) {
+          && (expectedPrecision(emitted) < target || observedPrecision(emitted) < target)) {
         break;
       }
       chosen = t;
@@ -556,12 +581,12 @@ public final class ModelEvaluation {
     return chosen;
   }
 
-  static double reviewThreshold(List<Result> results, boolean calibrated) {
-    return threshold(AUTO_TAG_PRECISION, calibrated, t -> autoTags(results, t));
+  static double reviewThreshold(List<Result> results) {
+    return threshold(AUTO_TAG_PRECISION, t -> autoTags(results, t));
   }
 
   static double labelThreshold(List<Result> results, int maxLabels) {
-    return threshold(LABELS_PRECISION, true, t -> listedLabels(results, t, maxLabels));
+    return threshold(LABELS_PRECISION, t -> listedLabels(results, t, maxLabels));
   }
 
   /** Labels the {@code labels} tag would list at threshold {@code t}: {total, right}. */
@@ -673,29 +698,31 @@ public final class ModelEvaluation {
       out("");
     }
 
-    void variants(
-        Map<String, List<Result>> raw, String chosen, Map<String, InferenceOptions> variants) {
-      out("## Inference settings (uncalibrated scores)%n");
+    void variants(List<Setting> settings, Setting chosen) {
+      out("## Inference settings%n");
       out(
-          "Review threshold per setting: the lowest that keeps auto-tags right %.0f%% of the time"
-              + " on the **tuning** part; the held-out columns apply that same threshold. Chosen"
-              + " setting: **%s** (fewest photos to review on tuning, then top-label accuracy,"
-              + " then fewer passes).%n",
-          100 * AUTO_TAG_PRECISION, chosen);
+          "Each setting calibrated on the **tuning** part as the shipped one is (Platt, per-class"
+              + " curves where cross-validation says they help) and given its own review threshold"
+              + " by the same rule (auto-tags expected and observed right %.0f%% of the time on the"
+              + " tuning part's cross-validated confidences). Tuning columns: cross-validated"
+              + " confidences; held-out columns: the held-out photos calibrated with the setting's"
+              + " tuning fit, at its tuning threshold. Chosen setting: **%s** (fewest tuning photos"
+              + " sent to review, then tuning top-label accuracy, then fewer passes).%n",
+          100 * AUTO_TAG_PRECISION, chosen.name());
       out(
           "| setting | passes | threshold (tuning) | tuning: top-1 | tuning: auto-tag precision |"
               + " tuning: review rate | held-out: top-1 | held-out: auto-tag precision |"
               + " held-out: review rate |");
       out("|---|---|---|---|---|---|---|---|---|");
-      for (var entry : raw.entrySet()) {
-        List<Result> tuning = part(entry.getValue(), false);
-        List<Result> heldout = part(entry.getValue(), true);
-        double t = reviewThreshold(tuning, false);
+      for (Setting setting : settings) {
+        List<Result> tuning = setting.outOfFold();
+        List<Result> heldout = setting.heldout();
+        double t = setting.threshold();
         out(
             "| %s%s | %d | %.2f | %s | %s | %s | %s | %s | %s |",
-            entry.getKey(),
-            entry.getKey().equals(chosen) ? " **(chosen)**" : "",
-            passes(variants.get(entry.getKey())),
+            setting.name(),
+            setting == chosen ? " **(chosen)**" : "",
+            passes(setting.options()),
             t,
             topLine(tuning),
             precisionLine(tuning, t),

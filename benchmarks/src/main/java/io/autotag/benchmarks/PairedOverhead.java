@@ -32,7 +32,8 @@ public final class PairedOverhead {
   public static void main(String[] args) throws Exception {
     byte[] photo = BenchmarkPhotos.load(args.length > 0 ? args[0] : "");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    Settings settings = Settings.of(Map.of(OnnxSettings.ZOOM_OUT, "0"));
+    // One plain pass, whatever the bundled descriptor's default passes are.
+    Settings settings = Settings.of(Map.of(OnnxSettings.ZOOM_OUT, "0", OnnxSettings.FLIP, "false"));
     OnnxClassifier classifier =
         (OnnxClassifier) OnnxClassifierFactory.create().create(settings, null);
     settings.check();

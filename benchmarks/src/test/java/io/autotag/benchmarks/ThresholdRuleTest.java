@@ -33,11 +33,11 @@ class ThresholdRuleTest {
     // 16 auto-tags from 0.76 to 0.99, all right: observed precision is 100% from 0.76 on, but
     // the confidences say only about 88% of them should be right.
     List<ModelEvaluation.Emitted> tags = allRight(0.76, 0.99, 16);
+    assertThat(ModelEvaluation.observedPrecision(above(tags).apply(0.76))).isEqualTo(1.0);
 
-    double observedOnly = ModelEvaluation.threshold(0.95, false, above(tags));
-    double rule = ModelEvaluation.threshold(0.95, true, above(tags));
+    double rule = ModelEvaluation.threshold(0.95, above(tags));
 
-    assertThat(observedOnly).isEqualTo(0.01);
+    assertThat(rule).isEqualTo(0.90);
     List<ModelEvaluation.Emitted> emitted = above(tags).apply(rule);
     assertThat(ModelEvaluation.expectedPrecision(emitted)).isGreaterThanOrEqualTo(0.95);
     // One step lower, the prediction falls short.
@@ -51,7 +51,7 @@ class ThresholdRuleTest {
     List<ModelEvaluation.Emitted> tags = new ArrayList<>(allRight(0.95, 0.99, 10));
     tags.add(new ModelEvaluation.Emitted(0.97, false)); // 1 wrong in 11 above 0.95: 91%
 
-    double rule = ModelEvaluation.threshold(0.95, true, above(tags));
+    double rule = ModelEvaluation.threshold(0.95, above(tags));
 
     assertThat(rule).isEqualTo(0.98);
     assertThat(ModelEvaluation.observedPrecision(above(tags).apply(rule))).isEqualTo(1.0);
@@ -59,20 +59,21 @@ class ThresholdRuleTest {
 
   @Test
   void aThresholdIsOnlyChosenWhenEveryHigherOneAlsoMeetsTheTarget() {
-    // Right at 0.96-0.99 and below 0.90, wrong at 0.92: from 0.86 on they are 95% right (19 of
-    // 20), but at 0.92 only 4 of 5, so the rule stops above the wrong answer.
+    // Right at 0.96-0.99 and at 0.91-0.94, wrong at 0.95: from 0.91 on they are 95% right (19 of
+    // 20, mean confidence 0.94), but at 0.95 only 4 of 5, so the rule stops above the wrong one.
     List<ModelEvaluation.Emitted> tags = new ArrayList<>(allRight(0.96, 0.99, 4));
-    tags.add(new ModelEvaluation.Emitted(0.92, false));
-    tags.addAll(allRight(0.86, 0.89, 15));
-    assertThat(ModelEvaluation.observedPrecision(above(tags).apply(0.86))).isEqualTo(0.95);
+    tags.add(new ModelEvaluation.Emitted(0.95, false));
+    tags.addAll(allRight(0.91, 0.94, 15));
+    assertThat(ModelEvaluation.observedPrecision(above(tags).apply(0.91))).isEqualTo(0.95);
+    assertThat(ModelEvaluation.expectedPrecision(above(tags).apply(0.91))).isGreaterThan(0.9);
 
-    assertThat(ModelEvaluation.threshold(0.95, false, above(tags))).isEqualTo(0.93);
+    assertThat(ModelEvaluation.threshold(0.9, above(tags))).isEqualTo(0.96);
   }
 
   @Test
   void nothingEmittedCountsAsMetAndATargetNothingMeetsSendsEverythingToReview() {
-    assertThat(ModelEvaluation.threshold(0.95, true, t -> List.of())).isEqualTo(0.01);
+    assertThat(ModelEvaluation.threshold(0.95, t -> List.of())).isEqualTo(0.01);
     List<ModelEvaluation.Emitted> wrong = List.of(new ModelEvaluation.Emitted(1.0, false));
-    assertThat(ModelEvaluation.threshold(0.95, true, above(wrong))).isEqualTo(1.01);
+    assertThat(ModelEvaluation.threshold(0.95, above(wrong))).isEqualTo(1.01);
   }
 }

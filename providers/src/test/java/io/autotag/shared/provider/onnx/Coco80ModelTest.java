@@ -57,8 +57,8 @@ class Coco80ModelTest {
     byte[] model = resource("model.onnx");
     session = OrtEnvironment.getEnvironment().createSession(model, new OrtSession.SessionOptions());
     // One plain pass, so the provider's answer can be compared with the reference's; the default
-    // configuration (with its zoomed-out pass) is tested in Coco80ContractTest.
-    Settings settings = Settings.of(Map.of(OnnxSettings.ZOOM_OUT, "0"));
+    // configuration (with its zoomed-out and mirrored passes) is tested in Coco80ContractTest.
+    Settings settings = Settings.of(Map.of(OnnxSettings.ZOOM_OUT, "0", OnnxSettings.FLIP, "false"));
     classifier = (OnnxClassifier) OnnxClassifierFactory.create().create(settings, null);
     settings.check();
     labels = classifier.labels();
