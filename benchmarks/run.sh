@@ -18,6 +18,10 @@ quiet=-Dlogback.configurationFile=benchmarks/logback-quiet.xml
 main="${MAIN:-org.openjdk.jmh.Main}"
 if [ "$main" = org.openjdk.jmh.Main ]; then
   # JMH's forked JVMs do not inherit -D options: hand them the quiet logging explicitly.
-  exec "$java" "$quiet" ${JAVA_OPTS:-} -cp "$cp" "$main" -jvmArgsAppend "$quiet" "$@"
+  # jmh.separateClasspathJAR: JMH otherwise forks with the whole expanded class path on the
+  # command line (over 6 KB with ~200 jars), and ONNX Runtime 1.29 crashes the JVM (SIGSEGV, exit
+  # 139) at start-up when the command line is longer than about 4 KB.
+  exec "$java" "$quiet" -Djmh.separateClasspathJAR=true ${JAVA_OPTS:-} -cp "$cp" "$main" \
+    -jvmArgsAppend "$quiet" "$@"
 fi
 exec "$java" "$quiet" ${JAVA_OPTS:-} -cp "$cp" "$main" "$@"
