@@ -1,6 +1,7 @@
 package io.autotag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.autotag.shared.aws.AwsClients;
 import io.autotag.shared.testing.LocalAws;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The built artifact as a user runs it: {@code ./autotag serve --ephemeral-ports} (the launcher,
@@ -115,6 +117,11 @@ class ServeProcessIT {
             "a status line with the photo sent to review",
             () -> statusLines.stream().anyMatch(l -> l.contains("classified 0, review 1,")));
         assertThat(statusLines.getLast()).contains("dead letters: buffer 0, review 0");
+        // A missing key is an ordinary S3 answer (404 NoSuchKey), not an emulator error: the user
+        // sees no stack trace for it (the tagger meets one whenever an upload is deleted first).
+        assertThatThrownBy(
+                () -> ObjectTags.read(clients.s3(), StackResources.BUCKET, "photos/never-was.jpg"))
+            .isInstanceOf(NoSuchKeyException.class);
       }
       List<ProcessHandle> children = process.descendants().toList();
       assertThat(children).as("serve starts no child processes").isEmpty();
