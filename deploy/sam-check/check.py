@@ -133,9 +133,14 @@ def check_invoke_tagger(project):
         tags = {t["Key"]: t["Value"] for t in
                 s3.get_object_tagging(Bucket="autotag-uploads", Key="photos/cat.jpg")["TagSet"]}
         out = lambda_output(done.stdout)
+        # The sample's cat (0.69) is below the default review threshold (0.90): the tagger tags it
+        # for review and queues a review message, so both its S3 and its SQS client reached moto.
+        queued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
         step("sam local invoke TaggerFunction --parameter-overrides LocalEndpointUrl=<moto>",
-             tags.get("autotag:status") == "classified" and bool(out) and out.get("classified") == 1,
-             "tags %s, response %s" % (tags, out) if tags else done.stderr[-1500:])
+             tags.get("autotag:status") == "review" and tags.get("autotag:label") == "cat"
+             and bool(out) and out.get("review") == 1 and len(queued) == 1,
+             "tags %s, response %s, review messages in moto %d" % (tags, out, len(queued))
+             if tags else done.stderr[-1500:])
     finally:
         moto.terminate()
         moto.wait(timeout=30)
