@@ -12,8 +12,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * What an untrusted image may cost to decode, checked from its header before any pixel is decoded
  * (issue 9): the declared pixels against the configured limit, then what subsampling cannot make
- * cheap, so that every accepted image costs at most a few times a normal photo
- * (benchmarks/decode-bound.sh measures it):
+ * cheap, so that every accepted image costs at most a few times a normal photo, about 10x for a
+ * progressive JPEG at its limit (benchmarks/decode-bound.sh measures it):
  *
  * <ul>
  *   <li>too many decoded samples for any reader ({@link #MAX_DECODE_BYTES});

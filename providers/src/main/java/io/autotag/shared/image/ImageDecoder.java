@@ -31,9 +31,9 @@ import javax.imageio.stream.ImageInputStream;
  * so that the result is only as large as the model needs, which keeps memory bounded whatever the
  * file declares. What subsampling cannot make cheap (too many decoded samples, a large progressive
  * JPEG, a TIFF strip decoded whole, a large WebP) is refused from the header by its {@link
- * DecodeBudget}, so that no accepted image costs more than a few times a normal photo. JPEG and
- * WebP go through the TwelveMonkeys ImageIO plugins (CMYK/YCCK JPEG, lossy and lossless WebP); PNG,
- * GIF, BMP and TIFF through the JDK's readers.
+ * DecodeBudget}, so that an accepted image costs at most a few times a normal photo (about 10x for
+ * a progressive JPEG at its limit). JPEG and WebP go through the TwelveMonkeys ImageIO plugins
+ * (CMYK/YCCK JPEG, lossy and lossless WebP); PNG, GIF, BMP and TIFF through the JDK's readers.
  *
  * <p>Every failure is a permanent {@link ClassificationException}: {@link
  * FailureReason#UNSUPPORTED_TYPE} for bytes that are not an image or are a format this decoder does
