@@ -69,24 +69,8 @@ class MotoNotificationsIT {
     clients.s3().createBucket(b -> b.bucket(bucket));
     String buffer = clients.sqs().createQueue(b -> b.queueName("moto-buffer")).queueUrl();
     String review = clients.sqs().createQueue(b -> b.queueName("moto-review")).queueUrl();
-    String bufferArn =
-        clients
-            .sqs()
-            .getQueueAttributes(
-                b -> b.queueUrl(buffer).attributeNames(QueueAttributeName.QUEUE_ARN))
-            .attributes()
-            .get(QueueAttributeName.QUEUE_ARN);
-    clients
-        .s3()
-        .putBucketNotificationConfiguration(
-            b ->
-                b.bucket(bucket)
-                    .notificationConfiguration(
-                        n ->
-                            n.queueConfigurations(
-                                q ->
-                                    q.queueArn(bufferArn)
-                                        .eventsWithStrings("s3:ObjectCreated:*"))));
+    String bufferArn = queueArn(buffer);
+    notifyQueue(bucket, bufferArn, "s3:ObjectCreated:*");
 
     byte[] cat = Files.readAllBytes(Path.of("../../events/sample.jpg"));
     byte[] unsure = TestImages.png(Color.MAGENTA);
@@ -141,18 +125,7 @@ class MotoNotificationsIT {
     clients.s3().createBucket(b -> b.bucket(bucket));
     String buffer = clients.sqs().createQueue(b -> b.queueName("moto-removals-buffer")).queueUrl();
     String bufferArn = queueArn(buffer);
-    clients
-        .s3()
-        .putBucketNotificationConfiguration(
-            b ->
-                b.bucket(bucket)
-                    .notificationConfiguration(
-                        n ->
-                            n.queueConfigurations(
-                                q ->
-                                    q.queueArn(bufferArn)
-                                        .eventsWithStrings(
-                                            "s3:ObjectCreated:*", "s3:ObjectRemoved:*"))));
+    notifyQueue(bucket, bufferArn, "s3:ObjectCreated:*", "s3:ObjectRemoved:*");
     upload(bucket, "photos/short-lived.png", TestImages.png(Color.GREEN));
     clients.s3().deleteObject(b -> b.bucket(bucket).key("photos/short-lived.png"));
 
@@ -191,6 +164,19 @@ class MotoNotificationsIT {
       // The upload's own event found the object gone: nothing to classify.
       assertThat(classifier.calls()).isZero();
     }
+  }
+
+  /** Real S3 notifications of {@code events} in {@code bucket} to the queue {@code queueArn}. */
+  static void notifyQueue(String bucket, String queueArn, String... events) {
+    clients
+        .s3()
+        .putBucketNotificationConfiguration(
+            b ->
+                b.bucket(bucket)
+                    .notificationConfiguration(
+                        n ->
+                            n.queueConfigurations(
+                                q -> q.queueArn(queueArn).eventsWithStrings(events))));
   }
 
   static String queueArn(String queueUrl) {

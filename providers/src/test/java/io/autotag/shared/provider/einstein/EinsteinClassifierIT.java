@@ -94,6 +94,18 @@ class EinsteinClassifierIT extends ClassifierContract {
     return env;
   }
 
+  /**
+   * Settings for a fixed access token instead of the JWT exchange (no private key), which the
+   * server accepts; callers add their own overrides.
+   */
+  private Map<String, String> fixedToken() {
+    server.acceptToken(FIXED_TOKEN);
+    Map<String, String> fixed = new HashMap<>();
+    fixed.put("AUTOTAG_EINSTEIN_TOKEN", FIXED_TOKEN);
+    fixed.put("AUTOTAG_EINSTEIN_PRIVATE_KEY", "");
+    return fixed;
+  }
+
   private EinsteinClassifier classifier(Map<String, String> overrides) {
     Map<String, String> env = env(server.baseUrl(), keys);
     env.put("AUTOTAG_EINSTEIN_MULTI_LABEL", Boolean.toString(multiLabel));
@@ -231,10 +243,7 @@ class EinsteinClassifierIT extends ClassifierContract {
 
   @Test
   void aFixedTokenIsSentAsIsAndA401IsFinal() throws Exception {
-    server.acceptToken(FIXED_TOKEN);
-    Map<String, String> fixed = new HashMap<>();
-    fixed.put("AUTOTAG_EINSTEIN_TOKEN", FIXED_TOKEN);
-    fixed.put("AUTOTAG_EINSTEIN_PRIVATE_KEY", "");
+    Map<String, String> fixed = fixedToken();
     classifier(fixed).classify(image());
     assertThat(server.lastReceived().header("Authorization")).isEqualTo("Bearer " + FIXED_TOKEN);
 
@@ -283,10 +292,7 @@ class EinsteinClassifierIT extends ClassifierContract {
   void aSlowPredictionTimesOut() {
     // A fixed token, so the short timeout meets only the prediction: with a token exchange first,
     // a loaded machine could time out on the token and leave the scripted delay for a later call.
-    server.acceptToken(FIXED_TOKEN);
-    Map<String, String> slow = new HashMap<>();
-    slow.put("AUTOTAG_EINSTEIN_TOKEN", FIXED_TOKEN);
-    slow.put("AUTOTAG_EINSTEIN_PRIVATE_KEY", "");
+    Map<String, String> slow = fixedToken();
     slow.put("AUTOTAG_PROVIDER_MAX_RETRIES", "0");
     slow.put("AUTOTAG_PROVIDER_TIMEOUT_MS", "200");
     server.next(new ContractServer.Delay(Duration.ofMillis(3000)));
