@@ -230,15 +230,8 @@ class CalibrationTest {
 
   @Test
   void theBundledModelGroupsEveryLabelInOneOfCocosSupercategories() throws Exception {
-    ModelDescriptor d;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/model.json")) {
-      d = ModelDescriptor.parse(in.readAllBytes(), JSON);
-    }
-    List<String> labels;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/labels.txt")) {
-      labels = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
-    Calibration c = d.calibration();
+    Calibration c = bundled();
+    List<String> labels = bundledLabels();
 
     assertThat(c.groups())
         .containsOnlyKeys(
@@ -274,17 +267,24 @@ class CalibrationTest {
 
   @Test
   void theBundledModelShipsAValidCalibrationForItsOwnLabels() throws Exception {
-    ModelDescriptor d;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/model.json")) {
-      d = ModelDescriptor.parse(in.readAllBytes(), JSON);
-    }
-    List<String> labels;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/labels.txt")) {
-      labels = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
+    Calibration c = bundled();
 
-    assertThat(d.calibration().isIdentity()).isFalse();
-    assertThat(d.calibration().forLabels(labels)).doesNotContainNull().hasSize(80);
+    assertThat(c.isIdentity()).isFalse();
+    assertThat(c.forLabels(bundledLabels())).doesNotContainNull().hasSize(80);
+  }
+
+  private static Calibration bundled() throws Exception {
+    try (InputStream in =
+        CalibrationTest.class.getResourceAsStream("/io/autotag/models/coco80/model.json")) {
+      return ModelDescriptor.parse(in.readAllBytes(), JSON).calibration();
+    }
+  }
+
+  private static List<String> bundledLabels() throws Exception {
+    try (InputStream in =
+        CalibrationTest.class.getResourceAsStream("/io/autotag/models/coco80/labels.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   private static ModelDescriptor parse(String json) throws Exception {

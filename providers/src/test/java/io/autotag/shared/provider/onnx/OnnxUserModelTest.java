@@ -186,19 +186,49 @@ class OnnxUserModelTest {
   @Test
   void aCalibrationForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
       throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0},"
+                    + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}"))
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("not in the labels: purple");
+  }
+
+  @Test
+  void aCalibrationGroupForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
+      throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0}, \"groups\": {\"warm\":"
+                    + " {\"classes\": [\"red\", \"orange\"], \"a\": 1, \"b\": 0}}}"))
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("calibration group 'warm' names a class that is not in the labels: orange");
+  }
+
+  @Test
+  void aClassInTwoCalibrationGroupsIsAConfigurationProblem(@TempDir Path dir) throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0}, \"groups\": {\"warm\":"
+                    + " {\"classes\": [\"red\"]}, \"bright\": {\"classes\": [\"red\","
+                    + " \"green\"]}}}"))
+        .contains("AUTOTAG_ONNX_DESCRIPTOR")
+        .contains("class 'red' is in two calibration groups");
+  }
+
+  /** The one start-up problem of the fixture model with {@code calibration} in its descriptor. */
+  private static String calibrationProblems(Path dir, String calibration) throws IOException {
     Path model = copyFixture(dir);
     String json = Files.readString(dir.resolve("model.json"));
     Files.writeString(
         dir.resolve("model.json"),
-        json.substring(0, json.lastIndexOf('}'))
-            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
-            + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}}");
-
-    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
-        .singleElement()
-        .asString()
-        .contains("AUTOTAG_ONNX_MODEL")
-        .contains("not in the labels: purple");
+        json.substring(0, json.lastIndexOf('}')) + ", \"calibration\": " + calibration + "}");
+    List<String> problems = problems(Map.of(OnnxSettings.MODEL, model.toString()));
+    assertThat(problems).hasSize(1);
+    return problems.getFirst();
   }
 
   @Test
@@ -242,43 +272,6 @@ class OnnxUserModelTest {
         .findFirst()
         .orElseThrow()
         .confidence();
-  }
-
-  @Test
-  void aCalibrationGroupForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
-      throws Exception {
-    Path model = copyFixture(dir);
-    String json = Files.readString(dir.resolve("model.json"));
-    Files.writeString(
-        dir.resolve("model.json"),
-        json.substring(0, json.lastIndexOf('}'))
-            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
-            + " \"groups\": {\"warm\": {\"classes\": [\"red\", \"orange\"], \"a\": 1,"
-            + " \"b\": 0}}}}");
-
-    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
-        .singleElement()
-        .asString()
-        .contains("AUTOTAG_ONNX_MODEL")
-        .contains("calibration group 'warm' names a class that is not in the labels: orange");
-  }
-
-  @Test
-  void aClassInTwoCalibrationGroupsIsAConfigurationProblem(@TempDir Path dir) throws Exception {
-    Path model = copyFixture(dir);
-    String json = Files.readString(dir.resolve("model.json"));
-    Files.writeString(
-        dir.resolve("model.json"),
-        json.substring(0, json.lastIndexOf('}'))
-            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
-            + " \"groups\": {\"warm\": {\"classes\": [\"red\"]},"
-            + " \"bright\": {\"classes\": [\"red\", \"green\"]}}}}");
-
-    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
-        .singleElement()
-        .asString()
-        .contains("AUTOTAG_ONNX_DESCRIPTOR")
-        .contains("class 'red' is in two calibration groups");
   }
 
   @Test
