@@ -1,7 +1,6 @@
 package io.autotag.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.autotag.shared.classify.Classification;
 import io.autotag.shared.classify.ClassificationException;
 import io.autotag.shared.classify.ImageInput;
@@ -40,21 +39,25 @@ import java.util.stream.Collectors;
  *   <li>each inference setting, calibrated on the tuning part and given its review threshold by the
  *       same rule as the shipped one, on both parts; the setting is <em>chosen on the tuning
  *       part</em> (fewest photos sent to review, then top-label accuracy, then fewer passes);
- *   <li>the calibration fitted on the tuning part for that setting (Platt, default curve plus
- *       per-class curves where a class has enough examples, kept only if 5-fold cross-validation on
- *       the tuning part says they help), and the review and label thresholds chosen on the tuning
- *       part's cross-validated confidences, each for a target precision ({@link #threshold}: the
- *       calibration's predicted precision and the observed one both reach it);
+ *   <li>the calibration fitted on the tuning part for that setting (Platt: a default curve, and
+ *       curves for the groups of classes the shipped descriptor lists, COCO's supercategories, and
+ *       for single classes, where they have enough examples; 5-fold cross-validated log-loss on the
+ *       tuning part chooses which of these levels to keep, {@link PlattFit.Scope}), and the review
+ *       and label thresholds chosen on the tuning part's cross-validated confidences, each for a
+ *       target precision ({@link #threshold}: the calibration's predicted precision and the
+ *       observed one both reach it);
  *   <li>before (today's defaults: raw heatmap peak, stretch + zoomed-out pass 0.4, thresholds 0.5
  *       and 0.3) against after (the shipped {@code model.json} and the shipped default thresholds,
  *       run as the tagger runs them), on both parts, at the default and two other thresholds;
  *   <li>the reliability table and expected calibration error, and every photo's verdict.
  * </ol>
  *
- * <p>Nothing is ever chosen on the held-out part. The run ends by saying whether what ships
- * (descriptor and default thresholds) is what this run fitted and chose. A photo the classifier
- * refuses (a permanent failure, such as the decoder's work limits) counts as not auto-tagged, with
- * no labels, as the tagger would leave it, and is listed at the top of the report.
+ * <p>Nothing is ever chosen on the held-out part; a manifest without held-out photos (while a new
+ * held-out part is being made) gives the tuning figures and says so where held-out ones would be.
+ * The run ends by saying whether what ships (descriptor and default thresholds) is what this run
+ * fitted and chose. A photo the classifier refuses (a permanent failure, such as the decoder's work
+ * limits) counts as not auto-tagged, with no labels, as the tagger would leave it, and is listed at
+ * the top of the report.
  *
  * <p>usage: {@code ModelEvaluation ROOT MANIFEST [--calibration-out FILE] [--cache DIR]}
  */
@@ -80,8 +83,11 @@ public final class ModelEvaluation {
   /** Classes need this many right and wrong examples in the tuning part for their own curve. */
   static final int PER_CLASS_MINIMUM = 8;
 
-  /** How strongly a per-class curve is pulled towards the default one. */
-  static final double PER_CLASS_PULL = 2.0;
+  /**
+   * How strongly a group's curve is pulled towards the default one, and a class's towards its
+   * group's (or the default, when its group has none).
+   */
+  static final double PULL = 2.0;
 
   static final int FOLDS = 5;
   static final int PAIRS_PER_PHOTO = 5;
@@ -145,6 +151,9 @@ public final class ModelEvaluation {
     int maxLabels = TagSchema.from(Settings.of(Map.of())).maxLabels();
 
     Model model = Model.load();
+    // The groups of classes (COCO's supercategories) come from the shipped descriptor, the one
+    // place they are written down.
+    Map<String, List<String>> groups = model.groups();
     Map<String, InferenceOptions> variants = variants();
     Map<String, List<Result>> raw = new LinkedHashMap<>();
     for (var variant : variants.entrySet()) {
@@ -155,11 +164,13 @@ public final class ModelEvaluation {
     // and held to the same threshold rule, then the fewest tuning photos sent to review.
     List<Setting> settings = new ArrayList<>();
     for (var entry : raw.entrySet()) {
-      settings.add(Setting.of(entry.getKey(), variants.get(entry.getKey()), entry.getValue()));
+      settings.add(
+          Setting.of(entry.getKey(), variants.get(entry.getKey()), entry.getValue(), groups));
     }
     Setting chosen = settings.stream().min(Setting.OBJECTIVE).orElseThrow();
 
-    // 2. The calibration, fitted on the tuning part (cross-validation decides on per-class curves).
+    // 2. The calibration, fitted on the tuning part (cross-validation decides on group and
+    // per-class curves).
     CrossValidation cv = chosen.cv();
     Calibration fitted = chosen.fitted();
     List<Result> outOfFold = chosen.outOfFold();
@@ -186,7 +197,8 @@ public final class ModelEvaluation {
     report.header(photos);
     report.refused(after);
     report.variants(settings, chosen);
-    report.calibration(fitted, cv, outOfFold, reviewThreshold, labelThreshold);
+    report.calibration(
+        fitted, cv, part(chosen.raw(), false), groups, outOfFold, reviewThreshold, labelThreshold);
     report.beforeAfter(before, after, shippedReview, shippedLabels);
     report.reliability(before, after);
     report.shipped(
@@ -227,11 +239,12 @@ public final class ModelEvaluation {
             .thenComparingDouble(s -> -topAccuracy(s.outOfFold()))
             .thenComparingInt(s -> passes(s.options()));
 
-    static Setting of(String name, InferenceOptions options, List<Result> raw) {
+    static Setting of(
+        String name, InferenceOptions options, List<Result> raw, Map<String, List<String>> groups) {
       List<Result> tuning = part(raw, false);
-      CrossValidation cv = CrossValidation.run(tuning);
-      Calibration fitted = fit(tuning, cv.perClassHelps());
-      List<Result> outOfFold = cv.perClassHelps() ? cv.perClass() : cv.global();
+      CrossValidation cv = CrossValidation.run(tuning, groups);
+      Calibration fitted = fit(tuning, cv.chosen(), groups);
+      List<Result> outOfFold = cv.outOfFold().get(cv.chosen());
       return new Setting(name, options, raw, cv, fitted, outOfFold, reviewThreshold(outOfFold));
     }
 
@@ -278,6 +291,13 @@ public final class ModelEvaluation {
               .filter(line -> !line.isEmpty())
               .toList();
       return new Model(onnx, descriptor, labels);
+    }
+
+    /** The groups of classes the shipped calibration lists: name to classes. */
+    Map<String, List<String>> groups() {
+      Map<String, List<String>> groups = new LinkedHashMap<>();
+      descriptor.calibration().groups().forEach((name, g) -> groups.put(name, g.classes()));
+      return groups;
     }
 
     /**
@@ -410,30 +430,22 @@ public final class ModelEvaluation {
     return examples;
   }
 
-  static Calibration fit(List<Result> rawResults, boolean perClass) {
-    Calibration.Curve fallback =
-        PlattFit.fit(examples(rawResults, null), new Calibration.Curve(1.0, 0.0), 1e-3);
-    Map<String, Calibration.Curve> classes = new TreeMap<>();
-    if (perClass) {
-      Map<String, List<PlattFit.Example>> byClass = new TreeMap<>();
-      for (Result r : rawResults) {
-        for (Label label : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
-          byClass
-              .computeIfAbsent(label.name(), k -> new ArrayList<>())
-              .add(
-                  new PlattFit.Example(
-                      label.confidence(), r.photo().objects().contains(label.name())));
-        }
+  /**
+   * The calibration of {@link PlattFit#calibration} for {@code scope}, on each photo's best labels.
+   */
+  static Calibration fit(
+      List<Result> rawResults, PlattFit.Scope scope, Map<String, List<String>> groups) {
+    Map<String, List<PlattFit.Example>> byClass = new TreeMap<>();
+    for (Result r : rawResults) {
+      for (Label label : r.labels().subList(0, Math.min(PAIRS_PER_PHOTO, r.labels().size()))) {
+        byClass
+            .computeIfAbsent(label.name(), k -> new ArrayList<>())
+            .add(
+                new PlattFit.Example(
+                    label.confidence(), r.photo().objects().contains(label.name())));
       }
-      byClass.forEach(
-          (name, examples) -> {
-            long right = examples.stream().filter(PlattFit.Example::right).count();
-            if (right >= PER_CLASS_MINIMUM && examples.size() - right >= PER_CLASS_MINIMUM) {
-              classes.put(name, PlattFit.fit(examples, fallback, PER_CLASS_PULL));
-            }
-          });
     }
-    return new Calibration(fallback, classes);
+    return PlattFit.calibration(byClass, groups, scope, PER_CLASS_MINIMUM, PULL);
   }
 
   /** Raw results with a calibration applied and re-ranked, as the classifier would report them. */
@@ -451,34 +463,42 @@ public final class ModelEvaluation {
   }
 
   /**
-   * 5-fold cross-validation on the tuning part: out-of-fold confidences for the default-only and
-   * the per-class calibration, and whether per-class curves lower the log-loss.
+   * 5-fold cross-validation on the tuning part: out-of-fold confidences and log-loss for each
+   * {@link PlattFit.Scope}, and the one chosen: the lowest log-loss, a simpler scope (earlier in
+   * {@link PlattFit.Scope}'s order) on a tie.
    */
   record CrossValidation(
-      List<Result> global,
-      List<Result> perClass,
-      double globalLoss,
-      double perClassLoss,
-      boolean perClassHelps) {
+      Map<PlattFit.Scope, List<Result>> outOfFold,
+      Map<PlattFit.Scope, Double> loss,
+      PlattFit.Scope chosen) {
 
-    static CrossValidation run(List<Result> tuning) {
+    static CrossValidation run(List<Result> tuning, Map<String, List<String>> groups) {
       List<Result> sorted =
           tuning.stream().sorted(Comparator.comparing(r -> r.photo().id())).toList();
-      List<Result> global = new ArrayList<>();
-      List<Result> perClass = new ArrayList<>();
+      Map<PlattFit.Scope, List<Result>> outOfFold = new java.util.EnumMap<>(PlattFit.Scope.class);
+      for (PlattFit.Scope scope : PlattFit.Scope.values()) {
+        outOfFold.put(scope, new ArrayList<>());
+      }
       for (int fold = 0; fold < FOLDS; fold++) {
         List<Result> train = new ArrayList<>();
         List<Result> test = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
           (i % FOLDS == fold ? test : train).add(sorted.get(i));
         }
-        global.addAll(calibrate(test, fit(train, false)));
-        perClass.addAll(calibrate(test, fit(train, true)));
+        for (PlattFit.Scope scope : PlattFit.Scope.values()) {
+          outOfFold.get(scope).addAll(calibrate(test, fit(train, scope, groups)));
+        }
       }
       // Log-loss of the confidences on the same pairs the fit uses (each photo's best raw labels).
-      double g = outOfFoldLoss(sorted, global);
-      double p = outOfFoldLoss(sorted, perClass);
-      return new CrossValidation(global, perClass, g, p, p < g);
+      Map<PlattFit.Scope, Double> loss = new java.util.EnumMap<>(PlattFit.Scope.class);
+      PlattFit.Scope chosen = PlattFit.Scope.DEFAULT_ONLY;
+      for (PlattFit.Scope scope : PlattFit.Scope.values()) {
+        loss.put(scope, outOfFoldLoss(sorted, outOfFold.get(scope)));
+        if (loss.get(scope) < loss.get(chosen)) {
+          chosen = scope;
+        }
+      }
+      return new CrossValidation(outOfFold, loss, chosen);
     }
 
     private static double outOfFoldLoss(List<Result> raw, List<Result> calibrated) {
@@ -602,24 +622,55 @@ public final class ModelEvaluation {
     return new int[] {total, right};
   }
 
+  /**
+   * A calibration as the descriptor's {@code "calibration"} object, one curve or group per line,
+   * curves rounded to 4 decimals: what {@code model.json} ships, and how a shipped and a fitted
+   * calibration are compared.
+   */
   static String calibrationJson(Calibration c) throws IOException {
     if (c.isIdentity()) {
       return "none";
     }
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("method", "platt");
-    json.put("default", curveJson(c.fallback()));
-    Map<String, Object> classes = new LinkedHashMap<>();
-    c.classes().forEach((name, curve) -> classes.put(name, curveJson(curve)));
-    json.put("classes", classes);
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json);
+    ObjectMapper json = new ObjectMapper();
+    StringBuilder sb = new StringBuilder("{\n  \"method\": \"platt\",\n");
+    sb.append("  \"default\": ").append(curveJson(c.fallback())).append(",\n");
+    if (!c.groups().isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      for (var group : c.groups().entrySet()) {
+        List<String> names = new ArrayList<>();
+        for (String name : group.getValue().classes()) {
+          names.add(json.writeValueAsString(name));
+        }
+        Calibration.Curve curve = group.getValue().curve();
+        lines.add(
+            "    "
+                + json.writeValueAsString(group.getKey())
+                + ": {\"classes\": ["
+                + String.join(", ", names)
+                + "]"
+                + (curve == null ? "}" : ", " + curveJson(curve).substring(1)));
+      }
+      sb.append("  \"groups\": {\n").append(String.join(",\n", lines)).append("\n  },\n");
+    }
+    List<String> classes = new ArrayList<>();
+    for (var entry : c.classes().entrySet()) {
+      classes.add(
+          "    " + json.writeValueAsString(entry.getKey()) + ": " + curveJson(entry.getValue()));
+    }
+    sb.append(
+        classes.isEmpty()
+            ? "  \"classes\": {}\n"
+            : "  \"classes\": {\n" + String.join(",\n", classes) + "\n  }\n");
+    return sb.append("}").toString();
   }
 
-  private static Map<String, Double> curveJson(Calibration.Curve curve) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("a", round(curve.a()));
-    m.put("b", round(curve.b()));
-    return m;
+  private static String curveJson(Calibration.Curve curve) {
+    return "{\"a\": " + number(curve.a()) + ", \"b\": " + number(curve.b()) + "}";
+  }
+
+  private static String number(double v) {
+    java.math.BigDecimal d = java.math.BigDecimal.valueOf(round(v)).stripTrailingZeros();
+    return d.scale() <= 0 ? d.setScale(1).toPlainString() : d.toPlainString();
   }
 
   static double round(double v) {
@@ -660,21 +711,42 @@ public final class ModelEvaluation {
 
   /** Markdown output. */
   static final class Report {
+    static final String NO_HELDOUT = "No held-out photos in this manifest.";
+
     private final int maxLabels;
+    private boolean hasHeldout = true;
 
     Report(int maxLabels) {
       this.maxLabels = maxLabels;
     }
 
     void header(List<Photo> photos) {
+      hasHeldout = photos.stream().anyMatch(Photo::heldout);
       for (boolean heldout : new boolean[] {false, true}) {
         List<Photo> p = photos.stream().filter(x -> x.heldout() == heldout).toList();
         long objects = p.stream().filter(Photo::hasObject).count();
+        if (p.isEmpty()) {
+          out("%s part: no photos.", heldout ? "Held-out" : "Tuning");
+          continue;
+        }
         out(
             "%s part: %d photos, %d with a COCO object, %d without.",
             heldout ? "Held-out" : "Tuning", p.size(), objects, p.size() - objects);
       }
       out("");
+    }
+
+    /**
+     * The parts to show, held-out first; the held-out one only when the manifest has held-out
+     * photos (else its heading and {@link #NO_HELDOUT} are printed and it is skipped).
+     */
+    private List<Boolean> parts() {
+      if (hasHeldout) {
+        return List.of(true, false);
+      }
+      out("### Held-out part%n");
+      out("%s%n", NO_HELDOUT);
+      return List.of(false);
     }
 
     /** Photos the classifier refused: counted as not auto-tagged, with no labels. */
@@ -701,35 +773,43 @@ public final class ModelEvaluation {
     void variants(List<Setting> settings, Setting chosen) {
       out("## Inference settings%n");
       out(
-          "Each setting calibrated on the **tuning** part as the shipped one is (Platt, per-class"
-              + " curves where cross-validation says they help) and given its own review threshold"
+          "Each setting calibrated on the **tuning** part as the shipped one is (Platt, with the"
+              + " group and per-class curves cross-validation keeps for it) and given its own review threshold"
               + " by the same rule (auto-tags expected and observed right %.0f%% of the time on the"
               + " tuning part's cross-validated confidences). Tuning columns: cross-validated"
               + " confidences; held-out columns: the held-out photos calibrated with the setting's"
               + " tuning fit, at its tuning threshold. Chosen setting: **%s** (fewest tuning photos"
-              + " sent to review, then tuning top-label accuracy, then fewer passes).%n",
-          100 * AUTO_TAG_PRECISION, chosen.name());
+              + " sent to review, then tuning top-label accuracy, then fewer passes).%s%n",
+          100 * AUTO_TAG_PRECISION, chosen.name(), hasHeldout ? "" : " " + NO_HELDOUT);
       out(
-          "| setting | passes | threshold (tuning) | tuning: top-1 | tuning: auto-tag precision |"
-              + " tuning: review rate | held-out: top-1 | held-out: auto-tag precision |"
-              + " held-out: review rate |");
-      out("|---|---|---|---|---|---|---|---|---|");
+          "| setting | passes | calibration (CV) | threshold (tuning) | tuning: top-1 | tuning:"
+              + " auto-tag precision | tuning: review rate |%s",
+          hasHeldout
+              ? " held-out: top-1 | held-out: auto-tag precision | held-out: review rate |"
+              : "");
+      out("|---|---|---|---|---|---|---|%s", hasHeldout ? "---|---|---|" : "");
       for (Setting setting : settings) {
         List<Result> tuning = setting.outOfFold();
         List<Result> heldout = setting.heldout();
         double t = setting.threshold();
         out(
-            "| %s%s | %d | %.2f | %s | %s | %s | %s | %s | %s |",
+            "| %s%s | %d | %s | %.2f | %s | %s | %s |%s",
             setting.name(),
             setting == chosen ? " **(chosen)**" : "",
             passes(setting.options()),
+            setting.cv().chosen().description,
             t,
             topLine(tuning),
             precisionLine(tuning, t),
             reviewLine(tuning, t),
-            topLine(heldout),
-            precisionLine(heldout, t),
-            reviewLine(heldout, t));
+            hasHeldout
+                ? String.format(
+                    Locale.ROOT,
+                    " %s | %s | %s |",
+                    topLine(heldout),
+                    precisionLine(heldout, t),
+                    reviewLine(heldout, t))
+                : "");
       }
       out("");
     }
@@ -737,6 +817,8 @@ public final class ModelEvaluation {
     void calibration(
         Calibration fitted,
         CrossValidation cv,
+        List<Result> tuningRaw,
+        Map<String, List<String>> groups,
         List<Result> outOfFold,
         double reviewThreshold,
         double labelThreshold)
@@ -744,15 +826,47 @@ public final class ModelEvaluation {
       out("## Calibration fitted on the tuning part%n");
       out(
           "Platt scaling on the log-odds of each label's raw score, fitted on each tuning photo's"
-              + " %d best labels. 5-fold cross-validated log-loss on the tuning part: default curve"
-              + " only %.4f, with per-class curves (classes with at least %d right and %d wrong"
-              + " examples) %.4f: %s.%n",
-          PAIRS_PER_PHOTO,
-          cv.globalLoss(),
-          PER_CLASS_MINIMUM,
-          PER_CLASS_MINIMUM,
-          cv.perClassLoss(),
-          cv.perClassHelps() ? "per-class curves kept" : "per-class curves not kept");
+              + " %d best labels: a default curve; a curve for each group of classes (the %d groups"
+              + " the shipped descriptor lists: COCO's supercategories) with at least %d right and"
+              + " %d wrong examples, pulled towards the default; a curve for each class with that"
+              + " many, pulled towards its group's curve (or the default). 5-fold cross-validated"
+              + " log-loss on the tuning part (lower is better) chooses which levels to keep;"
+              + " curves: how many the fit on every tuning photo has.%n",
+          PAIRS_PER_PHOTO, groups.size(), PER_CLASS_MINIMUM, PER_CLASS_MINIMUM);
+      out("| calibration | group curves | class curves | CV log-loss | against default only |");
+      out("|---|---|---|---|---|");
+      double base = cv.loss().get(PlattFit.Scope.DEFAULT_ONLY);
+      for (PlattFit.Scope scope : PlattFit.Scope.values()) {
+        Calibration c = fit(tuningRaw, scope, groups);
+        long groupCurves = c.groups().values().stream().filter(g -> g.curve() != null).count();
+        String curves =
+            c.groups().entrySet().stream()
+                .filter(e -> e.getValue().curve() != null)
+                .map(Map.Entry::getKey)
+                .collect(Collectors.joining(", "));
+        double loss = cv.loss().get(scope);
+        out(
+            "| %s%s | %s | %s | %.4f | %s |",
+            scope.description,
+            scope == cv.chosen() ? " **(chosen)**" : "",
+            groupCurves == 0 ? "-" : groupCurves + " (" + curves + ")",
+            c.classes().isEmpty() ? "-" : String.join(", ", c.classes().keySet()),
+            loss,
+            scope == PlattFit.Scope.DEFAULT_ONLY
+                ? "-"
+                : String.format(
+                    Locale.ROOT, "%+.4f (%+.1f%%)", loss - base, 100 * (loss - base) / base));
+      }
+      PlattFit.Scope runnerUp =
+          java.util.Arrays.stream(PlattFit.Scope.values())
+              .filter(x -> x != cv.chosen())
+              .min(Comparator.comparingDouble(x -> cv.loss().get(x)))
+              .orElseThrow();
+      out(
+          "%nChosen: **%s**, %.4f lower than the next best (%s).%n",
+          cv.chosen().description,
+          cv.loss().get(runnerUp) - cv.loss().get(cv.chosen()),
+          runnerUp.description);
       out("```json%n%s%n```%n", calibrationJson(fitted));
       out("## Thresholds chosen on the tuning part%n");
       out(
@@ -805,7 +919,7 @@ public final class ModelEvaluation {
               + " the tagger's own classifier, shipped default thresholds (review %.2f, labels"
               + " %.2f). Held-out is the part that counts.%n",
           BEFORE_REVIEW, BEFORE_LABELS, shippedReview, shippedLabels);
-      for (boolean heldout : new boolean[] {true, false}) {
+      for (boolean heldout : parts()) {
         out("### %s part%n", heldout ? "Held-out" : "Tuning");
         out(
             "| configuration | review threshold | top-1 right | auto-tag precision | review rate |"
@@ -856,7 +970,7 @@ public final class ModelEvaluation {
       out(
           "Confidence bins against how often the labels in them are right. Expected calibration"
               + " error (ECE) = the bins' mean |observed - mean confidence|, weighted by their size.%n");
-      for (boolean heldout : new boolean[] {true, false}) {
+      for (boolean heldout : parts()) {
         out("### %s part%n", heldout ? "Held-out" : "Tuning");
         out(
             "| confidence | before: labels | before: mean confidence | before: right | after: labels | after: mean confidence | after: right |");
@@ -956,7 +1070,7 @@ public final class ModelEvaluation {
 
     void perPhoto(List<Result> after, double review, double labels) {
       out("## Every photo, after (shipped configuration)%n");
-      for (boolean heldout : new boolean[] {true, false}) {
+      for (boolean heldout : parts()) {
         out("### %s part%n", heldout ? "Held-out" : "Tuning");
         out("| id | shows | objects | top labels | `labels` tag | verdict |");
         out("|---|---|---|---|---|---|");

@@ -1,7 +1,11 @@
 package io.autotag.benchmarks;
 
 import io.autotag.shared.provider.onnx.Calibration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Fits a Platt curve ({@code sigmoid(a * logit(score) + b)}, the form {@link Calibration} applies)
@@ -15,6 +19,13 @@ import java.util.List;
  * (N+ + 1)/(N+ + 2)}, or {@code 1/(N- + 2)}), held back only by the pull towards the prior. A curve
  * is never decreasing: a fitted slope below {@link #MIN_SLOPE} (scores that are more often wrong
  * the higher they are) is raised to it.
+ *
+ * <p>{@link #calibration} fits a whole {@link Calibration} hierarchically: a default curve on every
+ * example, a curve per group of classes (COCO's supercategories for the bundled model) pulled
+ * towards the default, and a curve per class pulled towards its group's curve (or the default, when
+ * its group has none); a group or class gets a curve only when it has at least the given number of
+ * right and of wrong examples. Which levels are fitted is a {@link Scope}, chosen by
+ * cross-validation in {@link ModelEvaluation}.
  */
 final class PlattFit {
 
@@ -101,6 +112,79 @@ final class PlattFit {
     }
     // A curve must never lower the confidence of a higher score.
     return new Calibration.Curve(Math.max(a, MIN_SLOPE), b);
+  }
+
+  /** The levels of curves a calibration has beyond its default curve. */
+  enum Scope {
+    DEFAULT_ONLY("default only", false, false),
+    PER_CLASS("default + per-class", false, true),
+    GROUPS("default + groups", true, false),
+    GROUPS_PER_CLASS("default + groups + per-class", true, true);
+
+    final String description;
+    final boolean groups;
+    final boolean perClass;
+
+    Scope(String description, boolean groups, boolean perClass) {
+      this.description = description;
+      this.groups = groups;
+      this.perClass = perClass;
+    }
+  }
+
+  /**
+   * A hierarchical calibration: the default curve fitted on every example (a weak pull towards the
+   * identity); with {@code scope.groups}, a curve for each group with at least {@code minimum}
+   * right and {@code minimum} wrong examples among its classes, pulled towards the default with
+   * {@code pull}; with {@code scope.perClass}, a curve for each class with that many of its own,
+   * pulled with {@code pull} towards its group's curve, or the default one when its group has none.
+   * Every group keeps its membership in the result, with or without a curve, so the calibration
+   * written out still says which classes belong together.
+   *
+   * @param byClass each class's examples
+   * @param groups each group's classes
+   * @throws IllegalArgumentException when there are no examples at all
+   */
+  static Calibration calibration(
+      Map<String, List<Example>> byClass,
+      Map<String, List<String>> groups,
+      Scope scope,
+      int minimum,
+      double pull) {
+    List<Example> all = new ArrayList<>();
+    byClass.values().forEach(all::addAll);
+    Calibration.Curve fallback = fit(all, new Calibration.Curve(1.0, 0.0), 1e-3);
+    Map<String, Calibration.Group> fittedGroups = new LinkedHashMap<>();
+    Map<String, Calibration.Curve> priorOf = new TreeMap<>();
+    groups.forEach(
+        (name, members) -> {
+          List<Example> examples = new ArrayList<>();
+          for (String member : members) {
+            examples.addAll(byClass.getOrDefault(member, List.of()));
+          }
+          Calibration.Curve curve =
+              scope.groups && enough(examples, minimum) ? fit(examples, fallback, pull) : null;
+          fittedGroups.put(name, new Calibration.Group(members, curve));
+          for (String member : members) {
+            priorOf.put(member, curve == null ? fallback : curve);
+          }
+        });
+    Map<String, Calibration.Curve> classes = new TreeMap<>();
+    if (scope.perClass) {
+      byClass.forEach(
+          (name, examples) -> {
+            if (enough(examples, minimum)) {
+              classes.put(name, fit(examples, priorOf.getOrDefault(name, fallback), pull));
+            }
+          });
+    }
+    return new Calibration(fallback, fittedGroups, classes);
+  }
+
+  /** Whether examples hold at least {@code minimum} right and {@code minimum} wrong ones. */
+  static boolean enough(List<Example> examples, int minimum) {
+    long right = examples.stream().filter(Example::right).count();
+    return right >= minimum && examples.size() - right >= minimum;
   }
 
   /** Mean log-loss of a curve on examples (lower is better). */

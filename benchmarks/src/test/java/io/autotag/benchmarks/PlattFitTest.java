@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.autotag.shared.provider.onnx.Calibration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Platt fit that calibrates the embedded model ({@link ModelEvaluation}): it recovers a known
- * curve, stays finite on separable data, and has a defined answer for degenerate input.
+ * curve, stays finite on separable data, has a defined answer for degenerate input, and fits group
+ * and per-class curves only where there are examples enough for them, each pulled towards the level
+ * above it.
  */
 class PlattFitTest {
 
@@ -130,6 +134,132 @@ class PlattFitTest {
     assertThat(pulled.a()).isCloseTo(prior.a(), within(0.01));
     assertThat(pulled.b()).isCloseTo(prior.b(), within(0.01));
     assertThat(Math.abs(loose.b() - prior.b())).isGreaterThan(Math.abs(pulled.b() - prior.b()));
+  }
+
+  // ---------------------------------------------------------------- hierarchical calibration
+
+  private static final List<String> ANIMALS =
+      List.of(
+          "bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe");
+
+  private static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
+
+  static {
+    GROUPS.put("person", List.of("person"));
+    GROUPS.put("animal", ANIMALS);
+    GROUPS.put("food", List.of("apple", "orange"));
+    GROUPS.put("vehicle", List.of("car", "bus"));
+  }
+
+  /**
+   * Examples where a raw score means different things per group, as for the bundled model: a person
+   * score is trustworthy; an animal score is worth much less (animals outside COCO land on COCO's
+   * animal classes), P(right) = sigmoid(logit - 2.5); a food score more than the default says. Each
+   * animal class has too few examples for a curve of its own, the animal group plenty; vehicles are
+   * too few even as a group.
+   */
+  private static Map<String, List<PlattFit.Example>> byClass() {
+    Map<String, List<PlattFit.Example>> byClass = new LinkedHashMap<>();
+    byClass.put("person", drawn(2.0, 1.0, 400, 1));
+    for (int i = 0; i < ANIMALS.size(); i++) {
+      byClass.put(ANIMALS.get(i), drawn(1.0, -2.5, 14, 100 + i));
+    }
+    byClass.put("apple", drawn(1.5, 1.5, 150, 6));
+    byClass.put("orange", drawn(1.5, 1.5, 150, 7));
+    byClass.put("car", List.of(new PlattFit.Example(0.9, true), new PlattFit.Example(0.2, false)));
+    byClass.put("kite", drawn(1.5, -1.0, 200, 8)); // in no group
+    return byClass;
+  }
+
+  @Test
+  void aGroupWhoseScoresAreWorthLessGetsALowerCurveAndOneWhoseAreWorthMoreAHigherOne() {
+    Map<String, List<PlattFit.Example>> byClass = byClass();
+    for (String animal : ANIMALS) {
+      assertThat(PlattFit.enough(byClass.get(animal), 8)).as(animal).isFalse();
+    }
+
+    Calibration c = PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.GROUPS, 8, 2.0);
+
+    Calibration.Curve animal = c.groups().get("animal").curve();
+    assertThat(animal).isNotNull();
+    assertThat(c.groups().get("food").curve()).isNotNull();
+    assertThat(c.classes()).isEmpty();
+    // A raw 0.8 (what a gorilla scores as a bear) is worth less as an animal than by default,
+    // and far less than as a person.
+    assertThat(c.confidence("bear", 0.8)).isLessThan(c.confidence("kite", 0.8) - 0.15);
+    assertThat(c.confidence("bear", 0.8)).isLessThan(c.confidence("person", 0.8) - 0.3);
+    // Every animal class uses the group's curve, close to the animals' truth.
+    for (String name : ANIMALS) {
+      assertThat(c.curveFor(name)).isEqualTo(animal);
+    }
+    assertThat(c.confidence("cow", 0.8))
+        .isCloseTo(1 / (1 + Math.exp(-(Math.log(4) - 2.5))), within(0.12));
+    // Food scores are worth more than the default says.
+    assertThat(c.confidence("apple", 0.5)).isGreaterThan(c.confidence("kite", 0.5) + 0.15);
+    // A class in no group uses the default.
+    assertThat(c.curveFor("kite")).isEqualTo(c.fallback());
+  }
+
+  @Test
+  void aGroupWithoutEnoughExamplesGetsNoCurveButKeepsItsMembers() {
+    Calibration c = PlattFit.calibration(byClass(), GROUPS, PlattFit.Scope.GROUPS, 8, 2.0);
+
+    assertThat(c.groups().get("vehicle").curve()).isNull();
+    assertThat(c.groups().get("vehicle").classes()).containsExactly("car", "bus");
+    assertThat(c.curveFor("car")).isEqualTo(c.fallback());
+    assertThat(c.curveFor("bus")).isEqualTo(c.fallback());
+    // "person" is a group of one with 400 examples: it has a curve.
+    assertThat(c.groups().get("person").curve()).isNotNull();
+  }
+
+  @Test
+  void aScopeWithoutGroupsFitsNoGroupCurvesAndOneWithoutClassesNoClassCurves() {
+    Map<String, List<PlattFit.Example>> byClass = byClass();
+
+    Calibration defaultOnly =
+        PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.DEFAULT_ONLY, 8, 2.0);
+    Calibration perClass = PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.PER_CLASS, 8, 2.0);
+    Calibration both =
+        PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.GROUPS_PER_CLASS, 8, 2.0);
+
+    assertThat(defaultOnly.groups())
+        .hasSize(4)
+        .allSatisfy((n, g) -> assertThat(g.curve()).isNull());
+    assertThat(defaultOnly.classes()).isEmpty();
+    assertThat(perClass.groups()).allSatisfy((n, g) -> assertThat(g.curve()).isNull());
+    // Classes with 8 right and 8 wrong examples of their own get a curve; the animals do not.
+    assertThat(perClass.classes()).containsOnlyKeys("person", "apple", "orange", "kite");
+    assertThat(both.classes()).containsOnlyKeys("person", "apple", "orange", "kite");
+    assertThat(both.groups().get("animal").curve()).isNotNull();
+    // The default curve is the same whatever the scope: it is fitted on every example.
+    assertThat(perClass.fallback()).isEqualTo(defaultOnly.fallback());
+    assertThat(both.fallback()).isEqualTo(defaultOnly.fallback());
+  }
+
+  @Test
+  void aClassCurveIsPulledTowardsItsGroupsCurveRatherThanTheDefault() {
+    // A bear with enough examples of its own, whose scores are worth what the default says
+    // (P = sigmoid(logit)); its group, the animals, is worth much less.
+    Map<String, List<PlattFit.Example>> byClass = byClass();
+    byClass.put("bear", drawn(1.0, 0.0, 40, 10));
+    assertThat(PlattFit.enough(byClass.get("bear"), 8)).isTrue();
+
+    Calibration underGroup =
+        PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.GROUPS_PER_CLASS, 8, 20);
+    Calibration underDefault =
+        PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.PER_CLASS, 8, 20);
+    Calibration loose =
+        PlattFit.calibration(byClass, GROUPS, PlattFit.Scope.GROUPS_PER_CLASS, 8, 1e-3);
+
+    double group = PlattFit.apply(underGroup.groups().get("animal").curve(), 0.8);
+    double bearUnderGroup = PlattFit.apply(underGroup.classes().get("bear"), 0.8);
+    double bearUnderDefault = PlattFit.apply(underDefault.classes().get("bear"), 0.8);
+    double bearLoose = PlattFit.apply(loose.classes().get("bear"), 0.8);
+    // The same examples and pull: the curve lands nearer the group's (lower) curve when the group
+    // is its prior, and a loose pull leaves it where its own examples put it, above both.
+    assertThat(group).isLessThan(bearUnderGroup);
+    assertThat(bearUnderGroup).isLessThan(bearUnderDefault - 0.03);
+    assertThat(bearLoose).isGreaterThan(bearUnderGroup);
   }
 
   @Test

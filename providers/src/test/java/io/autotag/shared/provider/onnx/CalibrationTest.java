@@ -124,6 +124,140 @@ class CalibrationTest {
         .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class);
   }
 
+  private final Calibration grouped =
+      new Calibration(
+          new Calibration.Curve(1.5, -1.0),
+          Map.of(
+              "animal",
+              new Calibration.Group(
+                  List.of("cat", "dog", "bear"), new Calibration.Curve(1.0, -2.0)),
+              "vehicle",
+              new Calibration.Group(List.of("car", "bus"), null)),
+          Map.of("dog", new Calibration.Curve(2.0, 0.8)));
+
+  @Test
+  void aClassUsesItsOwnCurveElseItsGroupsElseTheDefault() {
+    Calibration.Curve[] curves =
+        grouped.forLabels(List.of("person", "cat", "dog", "bear", "car", "bus", "kite"));
+
+    Calibration.Curve fallback = new Calibration.Curve(1.5, -1.0);
+    Calibration.Curve animal = new Calibration.Curve(1.0, -2.0);
+    assertThat(curves)
+        .containsExactly(
+            fallback,
+            animal,
+            new Calibration.Curve(2.0, 0.8), // its own curve wins over its group's
+            animal,
+            fallback, // a group without a curve only records membership
+            fallback,
+            fallback);
+    // The same raw score is worth less as a bear than as a person: sigmoid(-2) < sigmoid(-1).
+    assertThat(grouped.confidence("bear", 0.5)).isCloseTo(1 / (1 + Math.exp(2.0)), within(1e-12));
+    assertThat(grouped.confidence("person", 0.5)).isCloseTo(1 / (1 + Math.exp(1.0)), within(1e-12));
+    assertThat(grouped.groupOf("bus")).contains("vehicle");
+    assertThat(grouped.groupOf("person")).isEmpty();
+  }
+
+  @Test
+  void loadsGroupsFromTheDescriptor() throws Exception {
+    ModelDescriptor d =
+        parse(
+            DESCRIPTOR.formatted(
+                """
+                , "calibration": {"method": "platt", "default": {"a": 1.5, "b": -1.0},
+                   "groups": {"vehicle": {"classes": ["car", "bus"]},
+                              "animal": {"classes": ["cat", "dog", "bear"], "a": 1.0, "b": -2.0,
+                                         "about": "ignored"}},
+                   "classes": {"dog": {"a": 2.0, "b": 0.8}}}"""));
+
+    assertThat(d.calibration()).isEqualTo(grouped);
+  }
+
+  @Test
+  void aClassInTwoGroupsIsAnInvalidDescriptor() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    DESCRIPTOR.formatted(
+                        """
+                        , "calibration": {"default": {"a": 1.0, "b": 0},
+                           "groups": {"animal": {"classes": ["cat", "dog"], "a": 1, "b": 0},
+                                      "pets": {"classes": ["fish", "cat"]}}}""")))
+        .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class)
+        .hasMessageContaining("class 'cat' is in two calibration groups, 'animal' and 'pets'");
+  }
+
+  @Test
+  void aGroupWithABrokenCurveOrNoClassesIsAnInvalidDescriptor() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    DESCRIPTOR.formatted(
+                        """
+                        , "calibration": {"default": {"a": 1.0, "b": 0},
+                           "groups": {"animal": {"classes": ["cat"], "a": -1, "b": 0}}}""")))
+        .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class)
+        .hasMessageContaining("calibration group 'animal' needs a finite a > 0 and a finite b");
+    // Half a curve is a broken curve, not a group without one.
+    assertThatThrownBy(
+            () ->
+                parse(
+                    DESCRIPTOR.formatted(
+                        """
+                        , "calibration": {"default": {"a": 1.0, "b": 0},
+                           "groups": {"food": {"classes": ["cake"], "a": 1.2}}}""")))
+        .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class)
+        .hasMessageContaining("calibration group 'food' needs a finite a > 0 and a finite b");
+    assertThatThrownBy(
+            () ->
+                parse(
+                    DESCRIPTOR.formatted(
+                        """
+                        , "calibration": {"default": {"a": 1.0, "b": 0},
+                           "groups": {"empty": {"a": 1, "b": 0}, "also": {"classes": []}}}""")))
+        .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class)
+        .hasMessageContaining("calibration group 'empty' lists no classes")
+        .hasMessageContaining("calibration group 'also' lists no classes");
+  }
+
+  @Test
+  void aGroupNamingAClassTheLabelsDoNotHaveIsRefused() {
+    assertThatThrownBy(() -> grouped.forLabels(List.of("cat", "dog", "car", "bus")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("calibration group 'animal' names a class that is not in the labels")
+        .hasMessageContaining("bear");
+  }
+
+  @Test
+  void theBundledModelGroupsEveryLabelInOneOfCocosSupercategories() throws Exception {
+    Calibration c = bundled();
+    List<String> labels = bundledLabels();
+
+    assertThat(c.groups())
+        .containsOnlyKeys(
+            "person",
+            "vehicle",
+            "outdoor",
+            "animal",
+            "accessory",
+            "sports",
+            "kitchen",
+            "food",
+            "furniture",
+            "electronic",
+            "appliance",
+            "indoor");
+    for (String label : labels) {
+      assertThat(c.groupOf(label)).as(label).isPresent();
+    }
+    assertThat(c.groups().values().stream().mapToInt(g -> g.classes().size()).sum()).isEqualTo(80);
+    assertThat(c.groups().get("animal").classes())
+        .containsExactly(
+            "bird", "cat", "dog", "horse", "sheep", "cow", "elephant", "bear", "zebra", "giraffe");
+    assertThat(c.groupOf("teddy bear")).contains("indoor");
+    assertThat(c.groupOf("potted plant")).contains("furniture");
+  }
+
   @Test
   void aClassTheLabelsDoNotHaveIsRefused() {
     assertThatThrownBy(() -> calibration.forLabels(List.of("dog", "cat")))
@@ -133,17 +267,24 @@ class CalibrationTest {
 
   @Test
   void theBundledModelShipsAValidCalibrationForItsOwnLabels() throws Exception {
-    ModelDescriptor d;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/model.json")) {
-      d = ModelDescriptor.parse(in.readAllBytes(), JSON);
-    }
-    List<String> labels;
-    try (InputStream in = getClass().getResourceAsStream("/io/autotag/models/coco80/labels.txt")) {
-      labels = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
+    Calibration c = bundled();
 
-    assertThat(d.calibration().isIdentity()).isFalse();
-    assertThat(d.calibration().forLabels(labels)).doesNotContainNull().hasSize(80);
+    assertThat(c.isIdentity()).isFalse();
+    assertThat(c.forLabels(bundledLabels())).doesNotContainNull().hasSize(80);
+  }
+
+  private static Calibration bundled() throws Exception {
+    try (InputStream in =
+        CalibrationTest.class.getResourceAsStream("/io/autotag/models/coco80/model.json")) {
+      return ModelDescriptor.parse(in.readAllBytes(), JSON).calibration();
+    }
+  }
+
+  private static List<String> bundledLabels() throws Exception {
+    try (InputStream in =
+        CalibrationTest.class.getResourceAsStream("/io/autotag/models/coco80/labels.txt")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
   }
 
   private static ModelDescriptor parse(String json) throws Exception {

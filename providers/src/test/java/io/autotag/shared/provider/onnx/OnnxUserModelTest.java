@@ -186,19 +186,92 @@ class OnnxUserModelTest {
   @Test
   void aCalibrationForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
       throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0},"
+                    + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}"))
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("not in the labels: purple");
+  }
+
+  @Test
+  void aCalibrationGroupForAClassTheLabelsDoNotHaveIsAConfigurationProblem(@TempDir Path dir)
+      throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0}, \"groups\": {\"warm\":"
+                    + " {\"classes\": [\"red\", \"orange\"], \"a\": 1, \"b\": 0}}}"))
+        .contains("AUTOTAG_ONNX_MODEL")
+        .contains("calibration group 'warm' names a class that is not in the labels: orange");
+  }
+
+  @Test
+  void aClassInTwoCalibrationGroupsIsAConfigurationProblem(@TempDir Path dir) throws Exception {
+    assertThat(
+            calibrationProblems(
+                dir,
+                "{\"default\": {\"a\": 1.0, \"b\": 0.0}, \"groups\": {\"warm\":"
+                    + " {\"classes\": [\"red\"]}, \"bright\": {\"classes\": [\"red\","
+                    + " \"green\"]}}}"))
+        .contains("AUTOTAG_ONNX_DESCRIPTOR")
+        .contains("class 'red' is in two calibration groups");
+  }
+
+  /** The one start-up problem of the fixture model with {@code calibration} in its descriptor. */
+  private static String calibrationProblems(Path dir, String calibration) throws IOException {
     Path model = copyFixture(dir);
     String json = Files.readString(dir.resolve("model.json"));
     Files.writeString(
         dir.resolve("model.json"),
+        json.substring(0, json.lastIndexOf('}')) + ", \"calibration\": " + calibration + "}");
+    List<String> problems = problems(Map.of(OnnxSettings.MODEL, model.toString()));
+    assertThat(problems).hasSize(1);
+    return problems.getFirst();
+  }
+
+  @Test
+  void aGroupCurveCalibratesItsClassesAndLeavesTheOthersToTheDefault(@TempDir Path dir)
+      throws Exception {
+    Path model = copyFixture(dir);
+    Path grouped = dir.resolve("grouped.json");
+    String json = Files.readString(dir.resolve("model.json"));
+    Files.writeString(
+        grouped,
         json.substring(0, json.lastIndexOf('}'))
             + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
-            + " \"classes\": {\"purple\": {\"a\": 1.0, \"b\": 0.0}}}}");
+            + " \"groups\": {\"warm\": {\"classes\": [\"red\"], \"a\": 1.0, \"b\": -14.0},"
+            + " \"cold\": {\"classes\": [\"green\", \"blue\"]}}}}");
+    Classification raw = classifier.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
 
-    assertThat(problems(Map.of(OnnxSettings.MODEL, model.toString())))
-        .singleElement()
-        .asString()
-        .contains("AUTOTAG_ONNX_MODEL")
-        .contains("not in the labels: purple");
+    OnnxClassifier withGroups =
+        build(
+            Map.of(
+                OnnxSettings.MODEL, model.toString(), OnnxSettings.DESCRIPTOR, "file:" + grouped));
+    try {
+      Classification c = withGroups.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
+
+      // red is in the "warm" group, whose curve takes 14 off its log-odds (its raw score is
+      // about 1); green and blue are in a group without a curve, so the default (identity) curve
+      // leaves them as they were.
+      double rawRed = confidenceOf(raw, "red");
+      assertThat(confidenceOf(c, "red"))
+          .isEqualTo(Calibration.apply(new Calibration.Curve(1.0, -14.0), rawRed))
+          .isLessThan(0.9);
+      assertThat(confidenceOf(c, "green")).isCloseTo(confidenceOf(raw, "green"), within());
+      assertThat(confidenceOf(c, "blue")).isCloseTo(confidenceOf(raw, "blue"), within());
+    } finally {
+      withGroups.close();
+    }
+  }
+
+  private static double confidenceOf(Classification c, String name) {
+    return c.labels().stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .confidence();
   }
 
   @Test
