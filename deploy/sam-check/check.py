@@ -133,7 +133,7 @@ def check_invoke_tagger(project):
         tags = {t["Key"]: t["Value"] for t in
                 s3.get_object_tagging(Bucket="autotag-uploads", Key="photos/cat.jpg")["TagSet"]}
         out = lambda_output(done.stdout)
-        # The sample's cat (0.52) is below the default review threshold (0.90): the tagger tags it
+        # The sample's cat (0.72) is below the default review threshold (0.85): the tagger tags it
         # for review and queues a review message, so both its S3 and its SQS client reached moto.
         queued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
         step("sam local invoke TaggerFunction --parameter-overrides LocalEndpointUrl=<moto>",

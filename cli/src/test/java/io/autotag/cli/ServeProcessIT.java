@@ -105,8 +105,8 @@ class ServeProcessIT {
             Duration.ofSeconds(60),
             "the tagger's tags",
             () -> tags(clients).containsKey("autotag:status"));
-        // As in the README's tour: the embedded model is 0.52 sure of the sample's cat, below the
-        // default review threshold (0.90), so it waits for a person.
+        // As in the README's tour: the embedded model is 0.72 sure of the sample's cat, below the
+        // default review threshold (0.85), so it waits for a person.
         assertThat(tags(clients))
             .containsEntry("autotag:label", "cat")
             .containsEntry("autotag:status", "review");

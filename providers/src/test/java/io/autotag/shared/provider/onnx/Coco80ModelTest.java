@@ -57,7 +57,7 @@ class Coco80ModelTest {
     byte[] model = resource("model.onnx");
     session = OrtEnvironment.getEnvironment().createSession(model, new OrtSession.SessionOptions());
     // One plain pass, so the provider's answer can be compared with the reference's; the default
-    // configuration (with its zoomed-out and mirrored passes) is tested in Coco80ContractTest.
+    // configuration (with its zoomed-out pass) is tested in Coco80ContractTest.
     Settings settings = Settings.of(Map.of(OnnxSettings.ZOOM_OUT, "0", OnnxSettings.FLIP, "false"));
     classifier = (OnnxClassifier) OnnxClassifierFactory.create().create(settings, null);
     settings.check();
@@ -131,12 +131,18 @@ class Coco80ModelTest {
     for (int i = 0; i < 5; i++) {
       String name = top5.get(i).path("label").asText();
       double expected = calibration.confidence(name, top5.get(i).path("score").asDouble());
-      assertThat(c.labels())
-          .filteredOn(l -> l.name().equals(name))
-          .singleElement()
-          .extracting(Label::confidence)
-          .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.DOUBLE)
-          .isCloseTo(expected, within(TOLERANCE));
+      List<Label> found = c.labels().stream().filter(l -> l.name().equals(name)).toList();
+      if (found.isEmpty()) {
+        // The classifier reports its highest calibrated confidences only: a raw top-5 label that
+        // the calibration ranks lower (remote, whose curve is the default, below chair's) may be
+        // left out, but only if its calibrated confidence is no higher than the last one reported.
+        assertThat(expected)
+            .as("%s left out", name)
+            .isLessThanOrEqualTo(c.labels().getLast().confidence() + TOLERANCE);
+      } else {
+        assertThat(found).singleElement();
+        assertThat(found.getFirst().confidence()).as(name).isCloseTo(expected, within(TOLERANCE));
+      }
     }
     assertThat(c.labels().getFirst().name()).isEqualTo("person");
   }
