@@ -30,8 +30,9 @@ done
 
 failed=0
 while IFS=$'\t' read -r id package version path sha256 rest; do
-  inner="${path#*!}"
-  file="${path%%!*}"
+  # Only ".rcc!" marks a Qt resource bundle: a plain file name may itself contain "!".
+  inner="${path#*.rcc!}"
+  file="${path%%.rcc!*}.rcc"
   name="${path##*/}"
   out="$root/photos/$id.${name##*.}"
   if [ "$inner" != "$path" ]; then
