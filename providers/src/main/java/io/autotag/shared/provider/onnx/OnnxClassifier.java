@@ -257,13 +257,49 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
   }
 
-  /** Each class's score through its calibration curve, in the model's order. */
+  /**
+   * Each class's score through its calibration curve, in the model's order, with one bound: the
+   * calibration re-ranks the model's own {@value #MAX_LABELS} best raw scores but never lifts a
+   * class the model ranks below them above any of them. Curves are fitted on each photo's best raw
+   * labels ({@code io.autotag.benchmarks.ModelEvaluation}), so they say nothing about scores far
+   * below those; a flat curve (few examples) would otherwise put a class the model all but rules
+   * out among the top labels of most photos.
+   */
   private double[] confidences(float[] scores) {
     double[] confidence = new double[scores.length];
     for (int i = 0; i < scores.length; i++) {
       confidence[i] = Calibration.apply(calibration[i], scores[i]);
     }
+    if (scores.length <= MAX_LABELS) {
+      return confidence;
+    }
+    boolean[] best = new boolean[scores.length];
+    double floor = Double.MAX_VALUE;
+    for (int i : rawOrder(scores)) {
+      best[i] = true;
+      floor = Math.min(floor, confidence[i]);
+    }
+    for (int i = 0; i < confidence.length; i++) {
+      if (!best[i]) {
+        // Just below the floor, so that even a tie cannot bring such a class into the labels.
+        confidence[i] = Math.min(confidence[i], Math.max(0.0, Math.nextDown(floor)));
+      }
+    }
     return confidence;
+  }
+
+  /** The indexes of the {@value #MAX_LABELS} highest raw scores (ties: the model's order). */
+  private static int[] rawOrder(float[] scores) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    int[] best = new int[Math.min(MAX_LABELS, order.length)];
+    for (int i = 0; i < best.length; i++) {
+      best[i] = order[i];
+    }
+    return best;
   }
 
   /** Every class in the model's order with its confidence: the model's whole answer. */

@@ -68,12 +68,14 @@ class Coco80ContractTest extends ClassifierContract {
     // Recorded with the shipped model.json (stretch + zoomed-out pass 0.6, Platt calibration with
     // group and class curves, fitted on 358 tuning photos): the astronaut is a person at 0.98,
     // above the default review threshold (0.85), so the tagger tags it without review, and the
-    // only label in `labels` (default label threshold 0.73); chair's own curve, flatter than the
-    // others, puts it next at 0.19.
-    assertThat(c.labels()).extracting(Label::name).startsWith("person", "chair", "cell phone");
+    // only label in `labels` (default label threshold 0.73). Chair's own curve is flatter than the
+    // others and would put it second at 0.19, but chair is not among the model's ten best raw
+    // scores for this photo, so the classifier keeps it below them.
+    assertThat(c.labels()).extracting(Label::name).startsWith("person", "cell phone", "motorcycle");
+    assertThat(c.labels()).extracting(Label::name).doesNotContain("chair");
     assertThat(c.labels().get(0).confidence()).isCloseTo(0.9813, within(1e-3));
-    assertThat(c.labels().get(1).confidence()).isCloseTo(0.1901, within(1e-3));
-    assertThat(c.labels().get(2).confidence()).isCloseTo(0.0502, within(1e-3));
+    assertThat(c.labels().get(1).confidence()).isCloseTo(0.0502, within(1e-3));
+    assertThat(c.labels().get(2).confidence()).isCloseTo(0.0370, within(1e-3));
   }
 
   @Test
