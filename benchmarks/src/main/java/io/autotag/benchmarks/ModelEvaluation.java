@@ -180,6 +180,12 @@ public final class ModelEvaluation {
     double reviewThreshold = chosen.threshold();
     double labelThreshold = labelThreshold(outOfFold, maxLabels);
 
+    // A diagnostic, nothing is chosen by it: the same calibration levels cross-validated with
+    // whole packages as folds, as a held-out part from new packages would see them.
+    CrossValidation byPackage =
+        CrossValidation.run(part(chosen.raw(), false), groups, FoldBy.PACKAGE);
+    List<Result> outOfPackage = byPackage.outOfFold().get(cv.chosen());
+
     // 4. Before and after, through the real classifier.
     List<Result> before = model.runCached(photos, BEFORE_OPTIONS, cache);
     OnnxClassifier shipped =
@@ -200,6 +206,7 @@ public final class ModelEvaluation {
     report.variants(settings, chosen);
     report.calibration(
         fitted, cv, part(chosen.raw(), false), groups, outOfFold, reviewThreshold, labelThreshold);
+    report.packageFolds(cv, byPackage, outOfFold, outOfPackage, reviewThreshold, labelThreshold);
     report.beforeAfter(before, after, shippedReview, shippedLabels);
     report.reliability(before, after);
     report.shipped(
@@ -463,6 +470,55 @@ public final class ModelEvaluation {
     return out;
   }
 
+  /** How cross-validation splits the tuning photos into {@link #FOLDS} folds. */
+  enum FoldBy {
+    /**
+     * Photo by photo, in id order: what every choice uses. Ids follow the packages, so each fold
+     * holds a share of every package.
+     */
+    PHOTO,
+    /**
+     * Whole packages (largest first, each to the fold with fewest photos so far): a fold's photos
+     * come from packages none of its fitting photos come from, as a held-out part's do. A
+     * diagnostic only: nothing is chosen by it.
+     */
+    PACKAGE;
+
+    int[] folds(List<Result> sorted) {
+      int[] fold = new int[sorted.size()];
+      if (this == PHOTO) {
+        for (int i = 0; i < fold.length; i++) {
+          fold[i] = i % FOLDS;
+        }
+        return fold;
+      }
+      Map<String, Long> sizes =
+          sorted.stream()
+              .collect(
+                  Collectors.groupingBy(r -> r.photo().pkg(), TreeMap::new, Collectors.counting()));
+      List<String> packages =
+          sizes.keySet().stream()
+              .sorted(Comparator.comparing((String p) -> -sizes.get(p)).thenComparing(p -> p))
+              .toList();
+      long[] load = new long[FOLDS];
+      Map<String, Integer> foldOfPackage = new java.util.HashMap<>();
+      for (String pkg : packages) {
+        int smallest = 0;
+        for (int f = 1; f < FOLDS; f++) {
+          if (load[f] < load[smallest]) {
+            smallest = f;
+          }
+        }
+        foldOfPackage.put(pkg, smallest);
+        load[smallest] += sizes.get(pkg);
+      }
+      for (int i = 0; i < fold.length; i++) {
+        fold[i] = foldOfPackage.get(sorted.get(i).photo().pkg());
+      }
+      return fold;
+    }
+  }
+
   /**
    * 5-fold cross-validation on the tuning part: out-of-fold confidences and log-loss for each
    * {@link PlattFit.Scope}, and the one chosen: the lowest log-loss, a simpler scope (earlier in
@@ -474,8 +530,14 @@ public final class ModelEvaluation {
       PlattFit.Scope chosen) {
 
     static CrossValidation run(List<Result> tuning, Map<String, List<String>> groups) {
+      return run(tuning, groups, FoldBy.PHOTO);
+    }
+
+    static CrossValidation run(
+        List<Result> tuning, Map<String, List<String>> groups, FoldBy foldBy) {
       List<Result> sorted =
           tuning.stream().sorted(Comparator.comparing(r -> r.photo().id())).toList();
+      int[] foldOf = foldBy.folds(sorted);
       Map<PlattFit.Scope, List<Result>> outOfFold = new java.util.EnumMap<>(PlattFit.Scope.class);
       for (PlattFit.Scope scope : PlattFit.Scope.values()) {
         outOfFold.put(scope, new ArrayList<>());
@@ -484,7 +546,7 @@ public final class ModelEvaluation {
         List<Result> train = new ArrayList<>();
         List<Result> test = new ArrayList<>();
         for (int i = 0; i < sorted.size(); i++) {
-          (i % FOLDS == fold ? test : train).add(sorted.get(i));
+          (foldOf[i] == fold ? test : train).add(sorted.get(i));
         }
         for (PlattFit.Scope scope : PlattFit.Scope.values()) {
           outOfFold.get(scope).addAll(calibrate(test, fit(train, scope, groups)));
@@ -813,6 +875,53 @@ public final class ModelEvaluation {
                 : "");
       }
       out("");
+    }
+
+    /** Folds by photo (what chooses) against folds by package (a held-out part's view). */
+    void packageFolds(
+        CrossValidation byPhoto,
+        CrossValidation byPackage,
+        List<Result> outOfFold,
+        List<Result> outOfPackage,
+        double reviewThreshold,
+        double labelThreshold) {
+      out("## Cross-validation by package (a diagnostic)%n");
+      out(
+          "The choices above use 5 folds of photos in id order, so every fold holds photos of"
+              + " every package. Here the same calibration levels (%s) are cross-validated with"
+              + " whole packages as folds: a fold's photos come from packages none of the photos"
+              + " its curves were fitted on come from, as a held-out part's do. Nothing is chosen"
+              + " by it; it says how far the photo folds flatter the figures that chose.%n",
+          byPhoto.chosen().description);
+      out(
+          "| folds | CV log-loss | auto-tags at %.2f | expected precision | observed precision |"
+              + " review rate | review threshold the rule would give | label threshold the rule"
+              + " would give |",
+          reviewThreshold);
+      out("|---|---|---|---|---|---|---|---|");
+      packageFoldsRow("photos (chooses)", byPhoto, outOfFold, reviewThreshold);
+      packageFoldsRow("packages", byPackage, outOfPackage, reviewThreshold);
+      out("");
+    }
+
+    private void packageFoldsRow(
+        String name, CrossValidation cv, List<Result> results, double reviewThreshold) {
+      List<Emitted> auto = autoTags(results, reviewThreshold);
+      long right = auto.stream().filter(Emitted::right).count();
+      out(
+          "| %s | %.4f | %d | %s | %d/%d (%.0f%%) | %d/%d (%.0f%%) | %.2f | %.2f |",
+          name,
+          cv.loss().get(cv.chosen()),
+          auto.size(),
+          percent(expectedPrecision(auto)),
+          right,
+          auto.size(),
+          100 * observedPrecision(auto),
+          (int) Math.round(reviewRate(results, reviewThreshold) * results.size()),
+          results.size(),
+          100 * reviewRate(results, reviewThreshold),
+          reviewThreshold(results),
+          labelThreshold(results, maxLabels));
     }
 
     void calibration(
