@@ -3,7 +3,7 @@
 # pinned versions of the Debian packages that hold them are downloaded (`apt-get download`, not
 # installed), unpacked (`dpkg-deb -x`), photos inside a Qt resource bundle (PACKAGE_FILE.rcc!/path)
 # are taken out with rcc_extract.py, and every photo's sha256 is checked against the manifest.
-# About 550 MB of packages; nothing is installed. Needs apt lists (`apt-get update` once).
+# About 780 MB of packages; nothing is installed. Needs apt lists (`apt-get update` once).
 # usage: benchmarks/quality/fetch-evalset.sh [ROOT]   (default /tmp/autotag-evalset)
 set -euo pipefail
 root="${1:-/tmp/autotag-evalset}"

@@ -46,9 +46,10 @@ import java.util.stream.Collectors;
  *       and label thresholds chosen on the tuning part's cross-validated confidences, each for a
  *       target precision ({@link #threshold}: the calibration's predicted precision and the
  *       observed one both reach it);
- *   <li>before (today's defaults: raw heatmap peak, stretch + zoomed-out pass 0.4, thresholds 0.5
- *       and 0.3) against after (the shipped {@code model.json} and the shipped default thresholds,
- *       run as the tagger runs them), on both parts, at the default and two other thresholds;
+ *   <li>before (the defaults before issue 14: raw heatmap peak, stretch + zoomed-out pass 0.4,
+ *       thresholds 0.5 and 0.3) against after (the shipped {@code model.json} and the shipped
+ *       default thresholds, run as the tagger runs them), on both parts, at the default and two
+ *       other thresholds;
  *   <li>the reliability table and expected calibration error, and every photo's verdict.
  * </ol>
  *
@@ -309,8 +310,9 @@ public final class ModelEvaluation {
     }
 
     /**
-     * Uncalibrated results for one setting; with a cache folder (development only: the figures in
-     * the model card come from a run without one) they are kept per setting and photo checksum.
+     * Uncalibrated results for one setting; with a cache folder they are kept per setting and photo
+     * id and checksum, so a later run reuses them (the "after" figures always run the shipped
+     * classifier; an uncached run prints the same report).
      */
     List<Result> runCached(List<Photo> photos, InferenceOptions options, Path cache)
         throws Exception {

@@ -103,7 +103,9 @@ public record Calibration(Curve fallback, Map<String, Group> groups, Map<String,
           }
           for (String member : group.classes()) {
             String other = groupOf.putIfAbsent(member, name);
-            if (other != null) {
+            if (name.equals(other)) {
+              problems.add("calibration group '" + name + "' lists '" + member + "' twice");
+            } else if (other != null) {
               problems.add(
                   "class '"
                       + member

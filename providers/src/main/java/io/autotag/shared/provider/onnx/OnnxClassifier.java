@@ -195,11 +195,13 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     }
     ModelDescriptor.Input input = descriptor.input();
     DecodedImage decoded = decoder.decode(bytes, input.width(), input.height());
-    double[] confidence = confidences(scores(decoded));
+    float[] scores = scores(decoded);
+    int[] best = rawBest(scores);
+    double[] confidence = confidences(scores, best);
     return new Classification(
         NAME,
         descriptor.id(),
-        topLabels(confidence),
+        labelsOf(best, confidence),
         descriptor.output().kind().multiLabel(),
         decoded.originalSize(),
         Duration.ofNanos(System.nanoTime() - start),
@@ -259,47 +261,50 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
 
   /**
    * Each class's score through its calibration curve, in the model's order, with one bound: the
-   * calibration re-ranks the model's own {@value #MAX_LABELS} best raw scores but never lifts a
-   * class the model ranks below them above any of them. Curves are fitted on each photo's best raw
-   * labels ({@code io.autotag.benchmarks.ModelEvaluation}), so they say nothing about scores far
-   * below those; a flat curve (few examples) would otherwise put a class the model all but rules
-   * out among the top labels of most photos.
+   * calibration re-ranks the model's own {@value #MAX_LABELS} best raw scores ({@code best}) but
+   * never lifts a class the model ranks below them above any of them. Curves are fitted on each
+   * photo's best raw labels ({@code io.autotag.benchmarks.ModelEvaluation}), so they say nothing
+   * about scores far below those; a flat curve (few examples) would otherwise put a class the model
+   * all but rules out among the top labels of most photos.
    */
-  private double[] confidences(float[] scores) {
+  private double[] confidences(float[] scores, int[] best) {
     double[] confidence = new double[scores.length];
     for (int i = 0; i < scores.length; i++) {
       confidence[i] = Calibration.apply(calibration[i], scores[i]);
     }
-    if (scores.length <= MAX_LABELS) {
-      return confidence;
-    }
-    boolean[] best = new boolean[scores.length];
+    boolean[] isBest = new boolean[scores.length];
     double floor = Double.MAX_VALUE;
-    for (int i : rawOrder(scores)) {
-      best[i] = true;
+    for (int i : best) {
+      isBest[i] = true;
       floor = Math.min(floor, confidence[i]);
     }
     for (int i = 0; i < confidence.length; i++) {
-      if (!best[i]) {
-        // Just below the floor, so that even a tie cannot bring such a class into the labels.
-        confidence[i] = Math.min(confidence[i], Math.max(0.0, Math.nextDown(floor)));
+      if (!isBest[i]) {
+        confidence[i] = Math.min(confidence[i], floor);
       }
     }
     return confidence;
   }
 
-  /** The indexes of the {@value #MAX_LABELS} highest raw scores (ties: the model's order). */
-  private static int[] rawOrder(float[] scores) {
+  /**
+   * The indexes of the {@value #MAX_LABELS} highest raw scores, highest first; a NaN score ranks
+   * below every number, ties keep the model's order.
+   */
+  static int[] rawBest(float[] scores) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+    Arrays.sort(order, (a, b) -> Float.compare(rankable(scores[b]), rankable(scores[a])));
     int[] best = new int[Math.min(MAX_LABELS, order.length)];
     for (int i = 0; i < best.length; i++) {
       best[i] = order[i];
     }
     return best;
+  }
+
+  private static float rankable(float score) {
+    return Float.isNaN(score) ? Float.NEGATIVE_INFINITY : score;
   }
 
   /** Every class in the model's order with its confidence: the model's whole answer. */
@@ -311,16 +316,14 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     return all;
   }
 
-  /** The best labels by confidence. */
-  private List<Label> topLabels(double[] confidence) {
-    Integer[] order = new Integer[confidence.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(confidence[b], confidence[a]));
-    List<Label> top = new ArrayList<>();
-    for (int i = 0; i < Math.min(MAX_LABELS, order.length); i++) {
-      top.add(new Label(labels.get(order[i]), confidence[order[i]]));
+  /**
+   * The labels a classification reports: the model's best raw classes with their confidences (the
+   * classification orders them by confidence).
+   */
+  private List<Label> labelsOf(int[] best, double[] confidence) {
+    List<Label> top = new ArrayList<>(best.length);
+    for (int i : best) {
+      top.add(new Label(labels.get(i), confidence[i]));
     }
     return top;
   }

@@ -188,6 +188,19 @@ class CalibrationTest {
   }
 
   @Test
+  void aGroupListingAClassTwiceIsAnInvalidDescriptorThatSaysSo() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    DESCRIPTOR.formatted(
+                        """
+                        , "calibration": {"default": {"a": 1.0, "b": 0},
+                           "groups": {"animal": {"classes": ["cat", "cat"], "a": 1, "b": 0}}}""")))
+        .isInstanceOf(ModelDescriptor.InvalidDescriptorException.class)
+        .hasMessageContaining("calibration group 'animal' lists 'cat' twice");
+  }
+
+  @Test
   void aGroupWithABrokenCurveOrNoClassesIsAnInvalidDescriptor() {
     assertThatThrownBy(
             () ->

@@ -165,12 +165,26 @@ class Coco80ModelTest {
       double lowest = c.labels().getLast().confidence();
       Label toothbrush =
           c.classes().stream().filter(l -> l.name().equals("toothbrush")).findFirst().orElseThrow();
-      assertThat(toothbrush.confidence()).isLessThan(lowest);
+      assertThat(toothbrush.confidence()).isLessThanOrEqualTo(lowest);
       // Every other class keeps its own calibrated confidence.
       assertThat(c.labels().getFirst().confidence())
           .isEqualTo(
               classifier.classify(ImageInput.Bytes.of(png)).labels().getFirst().confidence());
     }
+  }
+
+  @Test
+  void theRawBestTenRankANanScoreLastAndKeepTheModelsOrderOnTies() {
+    float[] scores = new float[12];
+    Arrays.fill(scores, 0.5f);
+    scores[0] = Float.NaN;
+    scores[11] = 0.9f;
+
+    int[] best = OnnxClassifier.rawBest(scores);
+
+    // 0.9 first, then the ties in the model's order; the NaN (a broken model's output) is not
+    // among them, nor is the last tie that does not fit.
+    assertThat(best).containsExactly(11, 1, 2, 3, 4, 5, 6, 7, 8, 9);
   }
 
   private static void checkAgainst(JsonNode record, float[] heatmap) {
