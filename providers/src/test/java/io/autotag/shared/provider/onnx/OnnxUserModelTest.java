@@ -150,13 +150,12 @@ class OnnxUserModelTest {
   void aCalibrationInTheDescriptorTurnsScoresIntoItsConfidences(@TempDir Path dir)
       throws Exception {
     Path model = copyFixture(dir);
-    Path calibrated = dir.resolve("calibrated.json");
-    String json = Files.readString(dir.resolve("model.json"));
-    Files.writeString(
-        calibrated,
-        json.substring(0, json.lastIndexOf('}'))
-            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": -3.0},"
-            + " \"classes\": {\"green\": {\"a\": 0.5, \"b\": 0.0}}}}");
+    Path calibrated =
+        withCalibration(
+            dir,
+            "calibrated.json",
+            "{\"default\": {\"a\": 1.0, \"b\": -3.0},"
+                + " \"classes\": {\"green\": {\"a\": 0.5, \"b\": 0.0}}}");
     Classification raw = classifier.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
 
     OnnxClassifier withCalibration =
@@ -222,27 +221,36 @@ class OnnxUserModelTest {
   /** The one start-up problem of the fixture model with {@code calibration} in its descriptor. */
   private static String calibrationProblems(Path dir, String calibration) throws IOException {
     Path model = copyFixture(dir);
-    String json = Files.readString(dir.resolve("model.json"));
-    Files.writeString(
-        dir.resolve("model.json"),
-        json.substring(0, json.lastIndexOf('}')) + ", \"calibration\": " + calibration + "}");
+    withCalibration(dir, "model.json", calibration);
     List<String> problems = problems(Map.of(OnnxSettings.MODEL, model.toString()));
     assertThat(problems).hasSize(1);
     return problems.getFirst();
+  }
+
+  /**
+   * Writes {@code file} in {@code dir}: the fixture's descriptor ({@code model.json}, copied there
+   * by {@link #copyFixture}) with {@code calibration} added.
+   */
+  private static Path withCalibration(Path dir, String file, String calibration)
+      throws IOException {
+    String json = Files.readString(dir.resolve("model.json"));
+    Path out = dir.resolve(file);
+    Files.writeString(
+        out, json.substring(0, json.lastIndexOf('}')) + ", \"calibration\": " + calibration + "}");
+    return out;
   }
 
   @Test
   void aGroupCurveCalibratesItsClassesAndLeavesTheOthersToTheDefault(@TempDir Path dir)
       throws Exception {
     Path model = copyFixture(dir);
-    Path grouped = dir.resolve("grouped.json");
-    String json = Files.readString(dir.resolve("model.json"));
-    Files.writeString(
-        grouped,
-        json.substring(0, json.lastIndexOf('}'))
-            + ", \"calibration\": {\"default\": {\"a\": 1.0, \"b\": 0.0},"
-            + " \"groups\": {\"warm\": {\"classes\": [\"red\"], \"a\": 1.0, \"b\": -14.0},"
-            + " \"cold\": {\"classes\": [\"green\", \"blue\"]}}}}");
+    Path grouped =
+        withCalibration(
+            dir,
+            "grouped.json",
+            "{\"default\": {\"a\": 1.0, \"b\": 0.0},"
+                + " \"groups\": {\"warm\": {\"classes\": [\"red\"], \"a\": 1.0, \"b\": -14.0},"
+                + " \"cold\": {\"classes\": [\"green\", \"blue\"]}}}");
     Classification raw = classifier.classify(ImageInput.Bytes.of(TestImages.png(Color.RED)));
 
     OnnxClassifier withGroups =
