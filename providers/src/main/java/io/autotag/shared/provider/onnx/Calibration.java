@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,9 +74,7 @@ public record Calibration(Curve fallback, Map<String, Group> groups, Map<String,
       throw new IllegalArgumentException("calibration needs a default curve");
     }
     return new Calibration(
-        fallback,
-        groups == null ? Map.of() : new LinkedHashMap<>(groups),
-        classes == null ? Map.of() : new LinkedHashMap<>(classes));
+        fallback, groups == null ? Map.of() : groups, classes == null ? Map.of() : classes);
   }
 
   /** Whether this is {@link #NONE}. */
@@ -173,14 +170,6 @@ public record Calibration(Curve fallback, Map<String, Group> groups, Map<String,
       }
     }
     return fallback;
-  }
-
-  /** The name of the group that lists {@code label}, if any. */
-  public Optional<String> groupOf(String label) {
-    return groups.entrySet().stream()
-        .filter(e -> e.getValue().classes().contains(label))
-        .map(Map.Entry::getKey)
-        .findFirst();
   }
 
   /** The calibrated confidence of {@code label} for a raw score. */
