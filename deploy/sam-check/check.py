@@ -128,15 +128,18 @@ def check_invoke_tagger(project):
         env_vars = os.path.join(project, "env-moto.json")
         with open(env_vars, "w") as f:
             json.dump({"TaggerFunction": {"AUTOTAG_REVIEW_QUEUE_URL": queue, "AUTOTAG_PRIMING": "false"}}, f)
+        # ReviewThreshold=0.95: the sample's cat (0.91) is above the default (0.88), and the
+        # stricter threshold sends it to review, so the check reaches moto's SQS as well as its S3.
         done = sam(project, "local", "invoke", "TaggerFunction", "-e", "events/s3-put.json",
-                   "--env-vars", env_vars, "--parameter-overrides", "LocalEndpointUrl=" + endpoint)
+                   "--env-vars", env_vars, "--parameter-overrides",
+                   "LocalEndpointUrl=" + endpoint + " ReviewThreshold=0.95")
         tags = {t["Key"]: t["Value"] for t in
                 s3.get_object_tagging(Bucket="autotag-uploads", Key="photos/cat.jpg")["TagSet"]}
         out = lambda_output(done.stdout)
-        # The sample's cat (0.72) is below the default review threshold (0.85): the tagger tags it
-        # for review and queues a review message, so both its S3 and its SQS client reached moto.
+        # The cat (0.91) is below the overridden review threshold (0.95): the tagger tags it for
+        # review and queues a review message, so both its S3 and its SQS client reached moto.
         queued = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-        step("sam local invoke TaggerFunction --parameter-overrides LocalEndpointUrl=<moto>",
+        step("sam local invoke TaggerFunction --parameter-overrides LocalEndpointUrl=<moto> ReviewThreshold=0.95",
              tags.get("autotag:status") == "review" and tags.get("autotag:label") == "cat"
              and bool(out) and out.get("review") == 1 and len(queued) == 1,
              "tags %s, response %s, review messages in moto %d" % (tags, out, len(queued))

@@ -41,11 +41,11 @@ import java.util.stream.Collectors;
  *       part</em> (fewest photos sent to review, then top-label accuracy, then fewer passes);
  *   <li>the calibration fitted on the tuning part for that setting (Platt: a default curve, and
  *       curves for the groups of classes the shipped descriptor lists, COCO's supercategories, and
- *       for single classes, where they have enough examples; 5-fold cross-validated log-loss on the
- *       tuning part chooses which of these levels to keep, {@link PlattFit.Scope}), and the review
- *       and label thresholds chosen on the tuning part's cross-validated confidences, each for a
- *       target precision ({@link #threshold}: the calibration's predicted precision and the
- *       observed one both reach it);
+ *       for single classes, where they have enough examples; log-loss on the tuning part,
+ *       cross-validated with whole packages as folds ({@link #CHOOSING_FOLDS}), chooses which of
+ *       these levels to keep, {@link PlattFit.Scope}), and the review and label thresholds chosen
+ *       on the tuning part's cross-validated confidences, each for a target precision ({@link
+ *       #threshold}: the calibration's predicted precision and the observed one both reach it);
  *   <li>before (the defaults before issue 14: raw heatmap peak, stretch + zoomed-out pass 0.4,
  *       thresholds 0.5 and 0.3) against after (the shipped {@code model.json} and the shipped
  *       default thresholds, run as the tagger runs them), on both parts, at the default and two
@@ -92,6 +92,16 @@ public final class ModelEvaluation {
   static final double PULL = 2.0;
 
   static final int FOLDS = 5;
+
+  /**
+   * How every choice cross-validates the tuning part: by whole packages, because a held-out part's
+   * photos come from packages none of the tuning photos come from. (Until the fourth held-out part
+   * the choices used photo folds, which put photos of every package in every fold; on the 358
+   * tuning photos of the time package folds gave a higher review threshold, 0.87 against 0.85, and
+   * three held-out parts from new packages came out below their photo-fold figures.)
+   */
+  static final FoldBy CHOOSING_FOLDS = FoldBy.PACKAGE;
+
   static final int PAIRS_PER_PHOTO = 5;
 
   private static final String MODEL_DIR = "io/autotag/models/coco80/";
@@ -182,10 +192,9 @@ public final class ModelEvaluation {
     double labelThreshold = labelThreshold(outOfFold, maxLabels);
 
     // A diagnostic, nothing is chosen by it: the same calibration levels cross-validated with
-    // whole packages as folds, as a held-out part from new packages would see them.
-    CrossValidation byPackage =
-        CrossValidation.run(part(chosen.raw(), false), groups, FoldBy.PACKAGE);
-    List<Result> outOfPackage = byPackage.outOfFold().get(cv.chosen());
+    // photo folds (every package in every fold), as the choices were made before.
+    CrossValidation byPhoto = CrossValidation.run(part(chosen.raw(), false), groups, FoldBy.PHOTO);
+    List<Result> outOfPhotoFolds = byPhoto.outOfFold().get(cv.chosen());
 
     // 4. Before and after, through the real classifier.
     List<Result> before = model.runCached(photos, BEFORE_OPTIONS, cache);
@@ -207,7 +216,7 @@ public final class ModelEvaluation {
     report.variants(settings, chosen);
     report.calibration(
         fitted, cv, part(chosen.raw(), false), groups, outOfFold, reviewThreshold, labelThreshold);
-    report.packageFolds(cv, byPackage, outOfFold, outOfPackage, reviewThreshold, labelThreshold);
+    report.photoFolds(cv, byPhoto, outOfFold, outOfPhotoFolds, reviewThreshold);
     report.beforeAfter(before, after, shippedReview, shippedLabels);
     report.reliability(before, after);
     report.shipped(
@@ -475,14 +484,14 @@ public final class ModelEvaluation {
   /** How cross-validation splits the tuning photos into {@link #FOLDS} folds. */
   enum FoldBy {
     /**
-     * Photo by photo, in id order: what every choice uses. Ids follow the packages, so each fold
-     * holds a share of every package.
+     * Photo by photo, in id order. Ids follow the packages, so each fold holds a share of every
+     * package: a diagnostic only, nothing is chosen by it.
      */
     PHOTO,
     /**
      * Whole packages (largest first, each to the fold with fewest photos so far): a fold's photos
-     * come from packages none of its fitting photos come from, as a held-out part's do. A
-     * diagnostic only: nothing is chosen by it.
+     * come from packages none of its fitting photos come from, as a held-out part's do. What every
+     * choice uses ({@link #CHOOSING_FOLDS}).
      */
     PACKAGE;
 
@@ -522,9 +531,9 @@ public final class ModelEvaluation {
   }
 
   /**
-   * 5-fold cross-validation on the tuning part: out-of-fold confidences and log-loss for each
-   * {@link PlattFit.Scope}, and the one chosen: the lowest log-loss, a simpler scope (earlier in
-   * {@link PlattFit.Scope}'s order) on a tie.
+   * 5-fold cross-validation on the tuning part (folds of whole packages unless told otherwise):
+   * out-of-fold confidences and log-loss for each {@link PlattFit.Scope}, and the one chosen: the
+   * lowest log-loss, a simpler scope (earlier in {@link PlattFit.Scope}'s order) on a tie.
    */
   record CrossValidation(
       Map<PlattFit.Scope, List<Result>> outOfFold,
@@ -532,7 +541,7 @@ public final class ModelEvaluation {
       PlattFit.Scope chosen) {
 
     static CrossValidation run(List<Result> tuning, Map<String, List<String>> groups) {
-      return run(tuning, groups, FoldBy.PHOTO);
+      return run(tuning, groups, CHOOSING_FOLDS);
     }
 
     static CrossValidation run(
@@ -841,8 +850,8 @@ public final class ModelEvaluation {
           "Each setting calibrated on the **tuning** part as the shipped one is (Platt, with the"
               + " group and per-class curves cross-validation keeps for it) and given its own review threshold"
               + " by the same rule (auto-tags expected and observed right %.0f%% of the time on the"
-              + " tuning part's cross-validated confidences). Tuning columns: cross-validated"
-              + " confidences; held-out columns: the held-out photos calibrated with the setting's"
+              + " tuning part's confidences cross-validated by package). Tuning columns:"
+              + " cross-validated confidences; held-out columns: the held-out photos calibrated with the setting's"
               + " tuning fit, at its tuning threshold. Chosen setting: **%s** (fewest tuning photos"
               + " sent to review, then tuning top-label accuracy, then fewer passes).%s%n",
           100 * AUTO_TAG_PRECISION, chosen.name(), hasHeldout ? "" : " " + NO_HELDOUT);
@@ -879,34 +888,34 @@ public final class ModelEvaluation {
       out("");
     }
 
-    /** Folds by photo (what chooses) against folds by package (a held-out part's view). */
-    void packageFolds(
-        CrossValidation byPhoto,
+    /** Folds by package (what chooses, a held-out part's view) against folds by photo. */
+    void photoFolds(
         CrossValidation byPackage,
-        List<Result> outOfFold,
+        CrossValidation byPhoto,
         List<Result> outOfPackage,
-        double reviewThreshold,
-        double labelThreshold) {
-      out("## Cross-validation by package (a diagnostic)%n");
+        List<Result> outOfPhotoFolds,
+        double reviewThreshold) {
+      out("## Cross-validation by photo (a diagnostic)%n");
       out(
-          "The choices above use 5 folds of photos in id order, so every fold holds photos of"
-              + " every package. Here the same calibration levels (%s) are cross-validated with"
-              + " whole packages as folds: a fold's photos come from packages none of the photos"
-              + " its curves were fitted on come from, as a held-out part's do. Nothing is chosen"
-              + " by it; it says how far the photo folds flatter the figures that chose.%n",
-          byPhoto.chosen().description);
+          "The choices above cross-validate with whole packages as folds: a fold's photos come"
+              + " from packages none of the photos its curves were fitted on come from, as a"
+              + " held-out part's do. Here the same calibration levels (%s) are cross-validated with"
+              + " 5 folds of photos in id order, so every fold holds photos of every package (how the"
+              + " choices were made before the fourth held-out part). Nothing is chosen by it; it"
+              + " says how far photo folds flatter the figures.%n",
+          byPackage.chosen().description);
       out(
           "| folds | CV log-loss | auto-tags at %.2f | expected precision | observed precision |"
               + " review rate | review threshold the rule would give | label threshold the rule"
               + " would give |",
           reviewThreshold);
       out("|---|---|---|---|---|---|---|---|");
-      packageFoldsRow("photos (chooses)", byPhoto, outOfFold, reviewThreshold);
-      packageFoldsRow("packages", byPackage, outOfPackage, reviewThreshold);
+      foldsRow("packages (chooses)", byPackage, outOfPackage, reviewThreshold);
+      foldsRow("photos", byPhoto, outOfPhotoFolds, reviewThreshold);
       out("");
     }
 
-    private void packageFoldsRow(
+    private void foldsRow(
         String name, CrossValidation cv, List<Result> results, double reviewThreshold) {
       List<Emitted> auto = autoTags(results, reviewThreshold);
       long right = auto.stream().filter(Emitted::right).count();
@@ -941,8 +950,8 @@ public final class ModelEvaluation {
               + " %d best labels: a default curve; a curve for each group of classes (the %d groups"
               + " the shipped descriptor lists: COCO's supercategories) with at least %d right and"
               + " %d wrong examples, pulled towards the default; a curve for each class with that"
-              + " many, pulled towards its group's curve (or the default). 5-fold cross-validated"
-              + " log-loss on the tuning part (lower is better) chooses which levels to keep;"
+              + " many, pulled towards its group's curve (or the default). Log-loss on the tuning"
+              + " part, cross-validated with 5 folds of whole packages (lower is better), chooses which levels to keep;"
               + " curves: how many the fit on every tuning photo has.%n",
           PAIRS_PER_PHOTO, groups.size(), PER_CLASS_MINIMUM, PER_CLASS_MINIMUM);
       out("| calibration | group curves | class curves | CV log-loss | against default only |");
@@ -987,7 +996,7 @@ public final class ModelEvaluation {
               + " the target share of the time (the mean of its calibrated confidences: the"
               + " precision the calibration predicts) and *observed* right that often, on the"
               + " tuning part's cross-validated confidences (each photo calibrated by curves fitted"
-              + " without it). Review: each photo's top label, target %.0f%%: **%.2f**. Labels:"
+              + " without any photo of its package). Review: each photo's top label, target %.0f%%: **%.2f**. Labels:"
               + " every label the `labels` tag lists, target %.0f%%: **%.2f**.%n",
           100 * AUTO_TAG_PRECISION, reviewThreshold, 100 * LABELS_PRECISION, labelThreshold);
       out(

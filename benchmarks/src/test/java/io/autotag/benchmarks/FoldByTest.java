@@ -12,8 +12,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two ways {@link ModelEvaluation.CrossValidation} splits the tuning photos: by photo (what
- * chooses) and by package (the diagnostic that sees the tuning part as a held-out part would).
+ * The two ways {@link ModelEvaluation.CrossValidation} splits the tuning photos: by package (what
+ * chooses: it sees the tuning part as a held-out part from new packages would) and by photo (the
+ * diagnostic).
  */
 class FoldByTest {
 

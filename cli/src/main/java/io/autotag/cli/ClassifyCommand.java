@@ -40,7 +40,7 @@ final class ClassifyCommand implements Callable<Integer> {
   @Option(
       names = "--threshold",
       description =
-          "Labels at or above this confidence are listed (default AUTOTAG_LABEL_THRESHOLD or 0.73).")
+          "Labels at or above this confidence are listed (default AUTOTAG_LABEL_THRESHOLD or 0.77).")
   Double threshold;
 
   @Option(

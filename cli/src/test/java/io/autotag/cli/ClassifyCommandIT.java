@@ -61,7 +61,7 @@ class ClassifyCommandIT {
             "--json",
             "--top",
             "3",
-            // Below the sample cat's 0.72, so `labels` is not empty (the default, 0.73, is above).
+            // Below the sample cat's 0.91, so `labels` is not empty whatever the default.
             "--threshold",
             "0.4",
             dir.toString());

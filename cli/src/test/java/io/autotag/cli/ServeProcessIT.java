@@ -105,17 +105,17 @@ class ServeProcessIT {
             Duration.ofSeconds(60),
             "the tagger's tags",
             () -> tags(clients).containsKey("autotag:status"));
-        // As in the README's tour: the embedded model is 0.72 sure of the sample's cat, below the
-        // default review threshold (0.85), so it waits for a person.
+        // As in the README's tour: the embedded model is 0.91 sure of the sample's cat, above the
+        // default review threshold (0.88), so it is tagged without a person.
         assertThat(tags(clients))
             .containsEntry("autotag:label", "cat")
-            .containsEntry("autotag:status", "review");
+            .containsEntry("autotag:status", "classified");
         assertThat(tags(clients).get("autotag:model")).startsWith("onnx/");
         // The live status line: printed when the counts change, from the tagger's metrics.
         Await.until(
             Duration.ofSeconds(30),
-            "a status line with the photo sent to review",
-            () -> statusLines.stream().anyMatch(l -> l.contains("classified 0, review 1,")));
+            "a status line with the photo tagged",
+            () -> statusLines.stream().anyMatch(l -> l.contains("classified 1, review 0,")));
         assertThat(statusLines.getLast()).contains("dead letters: buffer 0, review 0");
         // A missing key is an ordinary S3 answer (404 NoSuchKey), not an emulator error: the user
         // sees no stack trace for it (the tagger meets one whenever an upload is deleted first).

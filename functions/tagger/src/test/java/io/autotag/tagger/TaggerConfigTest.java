@@ -88,8 +88,8 @@ class TaggerConfigTest {
                 Map.of("AWS_REGION", "eu-west-1", "AUTOTAG_REVIEW_QUEUE_URL", "https://q")));
 
     // Chosen for the embedded model's calibrated confidence (model/MODEL_CARD.md, Quality).
-    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.85);
-    assertThat(config.schema().labelThreshold()).isEqualTo(0.73);
+    assertThat(config.pipeline().reviewThreshold()).isEqualTo(0.88);
+    assertThat(config.schema().labelThreshold()).isEqualTo(0.77);
     assertThat(config.pipeline().concurrency()).isEqualTo(8);
     assertThat(config.schema().prefix()).isEqualTo("autotag:");
     assertThat(config.aws().s3PathStyle()).isFalse();

@@ -59,7 +59,7 @@ class ModelDescriptorTest {
       assertThat(d.input().shape()).containsExactly(1, 512, 512, 3);
       assertThat(d.output().kind()).isEqualTo(ModelDescriptor.OutputKind.HEATMAP);
       assertThat(d.inference())
-          .isEqualTo(new InferenceOptions(InferenceOptions.Resize.STRETCH, 0.6, false));
+          .isEqualTo(new InferenceOptions(InferenceOptions.Resize.LETTERBOX, 0.5, false));
     }
   }
 
