@@ -1057,7 +1057,33 @@ public final class ModelEvaluation {
           row("after", a, t, shippedLabels, false);
         }
         out("");
+        if (heldout && !a.isEmpty()) {
+          subsets(a, shippedReview, shippedLabels);
+        }
       }
+    }
+
+    /**
+     * The held-out part's default figures by source and without the photos that show only a person
+     * (the fourth held-out part leans on portraits): breakdowns fixed before it was scored.
+     */
+    private void subsets(List<Result> after, double review, double labels) {
+      out("#### Held-out part by subset (after, default thresholds)%n");
+      out(
+          "| subset | review threshold | top-1 right | auto-tag precision | review rate |"
+              + " objects auto-tagged right | no-object photos with a false label | `labels`"
+              + " precision (label threshold) |");
+      out("|---|---|---|---|---|---|---|---|");
+      Map<String, java.util.function.Predicate<Photo>> subsets = new LinkedHashMap<>();
+      subsets.put("npm packages", p -> p.pkg().startsWith("npm:"));
+      subsets.put("Debian packages", p -> !p.pkg().startsWith("npm:"));
+      subsets.put("without person-only photos", p -> !p.objects().equals(Set.of("person")));
+      subsets.put("person-only photos", p -> p.objects().equals(Set.of("person")));
+      for (var subset : subsets.entrySet()) {
+        List<Result> in = after.stream().filter(r -> subset.getValue().test(r.photo())).toList();
+        row(subset.getKey() + " (" + in.size() + ")", in, review, labels, false);
+      }
+      out("");
     }
 
     private void row(
