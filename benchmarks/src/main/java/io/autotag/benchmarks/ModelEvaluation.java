@@ -1042,11 +1042,7 @@ public final class ModelEvaluation {
           BEFORE_REVIEW, BEFORE_LABELS, shippedReview, shippedLabels);
       for (boolean heldout : parts()) {
         out("### %s part%n", heldout ? "Held-out" : "Tuning");
-        out(
-            "| configuration | review threshold | top-1 right | auto-tag precision | review rate |"
-                + " objects auto-tagged right | no-object photos with a false label | `labels`"
-                + " precision (label threshold) |");
-        out("|---|---|---|---|---|---|---|---|");
+        rowHeader("configuration");
         List<Result> b = part(before, heldout);
         List<Result> a = part(after, heldout);
         for (double t : new double[] {BEFORE_REVIEW, 0.3, 0.7}) {
@@ -1069,11 +1065,7 @@ public final class ModelEvaluation {
      */
     private void subsets(List<Result> after, double review, double labels) {
       out("#### Held-out part by subset (after, default thresholds)%n");
-      out(
-          "| subset | review threshold | top-1 right | auto-tag precision | review rate |"
-              + " objects auto-tagged right | no-object photos with a false label | `labels`"
-              + " precision (label threshold) |");
-      out("|---|---|---|---|---|---|---|---|");
+      rowHeader("subset");
       Map<String, java.util.function.Predicate<Photo>> subsets = new LinkedHashMap<>();
       subsets.put("npm packages", p -> p.pkg().startsWith("npm:"));
       subsets.put("Debian packages", p -> !p.pkg().startsWith("npm:"));
@@ -1084,6 +1076,16 @@ public final class ModelEvaluation {
         row(subset.getKey() + " (" + in.size() + ")", in, review, labels, false);
       }
       out("");
+    }
+
+    /** The header of {@link #row}'s table, its first column named {@code first}. */
+    private void rowHeader(String first) {
+      out(
+          "| %s | review threshold | top-1 right | auto-tag precision | review rate | objects"
+              + " auto-tagged right | no-object photos with a false label | `labels` precision"
+              + " (label threshold) |",
+          first);
+      out("|---|---|---|---|---|---|---|---|");
     }
 
     private void row(
